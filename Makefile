@@ -1,0 +1,35 @@
+# langportal: `make run` serves the app on the local stack, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lint format venv clean-local
+
+venv: $(INSTALLED)
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## run: the app on http://127.0.0.1:$${PORT:-8000} with an AWS emulator on loopback
+run: venv
+	$(BIN)/python -m langportal.local
+
+## test: lint, then the whole suite (unit and end-to-end)
+test: venv lint
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## clean-local: forget the local stack's data (words, users, emulator state)
+clean-local:
+	rm -rf var/

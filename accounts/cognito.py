@@ -1,0 +1,111 @@
+"""Users of the Cognito user pool: create, update, sign in.
+
+Used by the local stack and the `local_user` / `local_token` commands. Passwords of
+local users are kept in LOCAL_USERS_FILE (under var/, never committed) so that a
+token can be fetched for any of them later.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from botocore.exceptions import ClientError
+from django.conf import settings
+
+from accounts import roles
+from langportal import aws
+from langportal.errors import InvalidInput, NotFound
+
+
+@dataclass(frozen=True)
+class Tokens:
+    id_token: str
+    access_token: str
+    refresh_token: str
+    user_id: str
+
+
+def generate_password() -> str:
+    """A password that meets the pool's policy (length, digits, letters)."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(16))
+        if (
+            any(c.isdigit() for c in password)
+            and any(c.isupper() for c in password)
+            and any(c.islower() for c in password)
+        ):
+            return password
+
+
+def is_local_endpoint() -> bool:
+    """True when Cognito is the emulator on this machine, never a real user pool."""
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_COGNITO_IDP") or os.environ.get("AWS_ENDPOINT_URL") or ""
+    return urlparse(endpoint).hostname in {"127.0.0.1", "localhost", "::1"}
+
+
+def _users_file() -> Path:
+    return Path(settings.LOCAL_USERS_FILE)
+
+
+def _remembered() -> dict[str, str]:
+    path = _users_file()
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def _remember(username: str, password: str) -> None:
+    passwords = _remembered() | {username: password}
+    path = _users_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(passwords, indent=2))
+    path.chmod(0o600)
+
+
+def user_upsert(*, username: str, group: str, password: str | None = None, pool_id: str | None = None) -> str:
+    """Create the user or update their password and group; returns the password."""
+    if group not in roles.GROUPS:
+        raise InvalidInput(f"Unknown group {group!r}; choose one of {', '.join(roles.GROUPS)}.")
+    cognito, pool_id = aws.client("cognito-idp"), pool_id or settings.COGNITO_USER_POOL_ID
+    password = password or _remembered().get(username) or generate_password()
+    with aws.unavailable_on_outage("Cognito"):
+        with contextlib.suppress(cognito.exceptions.UsernameExistsException):
+            cognito.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
+        try:
+            cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
+        except cognito.exceptions.InvalidPasswordException as error:
+            raise InvalidInput(error.response["Error"]["Message"]) from error
+        listed = cognito.admin_list_groups_for_user(UserPoolId=pool_id, Username=username)["Groups"]
+        current = {listed_group["GroupName"] for listed_group in listed}
+        for other in current - {group}:
+            cognito.admin_remove_user_from_group(UserPoolId=pool_id, Username=username, GroupName=other)
+        if group not in current:
+            cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
+    _remember(username, password)
+    return password
+
+
+def user_tokens(*, username: str, password: str | None = None) -> Tokens:
+    """Sign in with a password (the remembered one by default) and return the tokens."""
+    password = password or _remembered().get(username)
+    if password is None:
+        raise NotFound(f"No password is known for {username!r}; create the user with local_user first.")
+    cognito = aws.client("cognito-idp")
+    try:
+        with aws.unavailable_on_outage("Cognito"):
+            result = cognito.initiate_auth(
+                ClientId=settings.COGNITO_APP_CLIENT_IDS[0],
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": username, "PASSWORD": password},
+            )["AuthenticationResult"]
+            user = cognito.get_user(AccessToken=result["AccessToken"])
+    except ClientError as error:
+        raise NotFound(f"Cannot sign in as {username!r}: {error.response['Error']['Message']}") from error
+    sub = next(attribute["Value"] for attribute in user["UserAttributes"] if attribute["Name"] == "sub")
+    return Tokens(result["IdToken"], result["AccessToken"], result.get("RefreshToken", ""), sub)

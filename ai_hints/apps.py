@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AiHintsConfig(AppConfig):
+    name = "ai_hints"
+    verbose_name = "AI hints"

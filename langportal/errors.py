@@ -1,0 +1,47 @@
+"""The exceptions services raise; each knows its HTTP status and error code.
+
+The API's exception handler, the admin, Lambda handlers and scripts all catch these,
+so a rule that rejects something is written once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+    default_message = "The request could not be processed."
+
+    def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None):
+        self.message = message or self.default_message
+        self.details = details or {}
+        super().__init__(self.message)
+
+
+class InvalidInput(DomainError):
+    status, code = 400, "invalid"
+    default_message = "The request contains invalid data."
+
+
+class PermissionDenied(DomainError):
+    status, code = 403, "permission_denied"
+    default_message = "You do not have permission to do this."
+
+
+class NotFound(DomainError):
+    status, code = 404, "not_found"
+    default_message = "Not found."
+
+
+class Conflict(DomainError):
+    status, code = 409, "conflict"
+    default_message = "The request conflicts with the current state."
+
+
+class Unavailable(DomainError):
+    """A dependency (DynamoDB, S3, Cognito) is unreachable or throttling us."""
+
+    status, code = 503, "service_unavailable"
+    default_message = "A service we depend on is unavailable. Please retry shortly."

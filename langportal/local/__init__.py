@@ -1,0 +1,1 @@
+"""The local stack: an AWS emulator on loopback, provisioned and seeded, behind gunicorn."""

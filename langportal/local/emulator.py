@@ -1,0 +1,97 @@
+"""moto's server on loopback, with its state kept in a file between runs.
+
+moto holds everything in memory. We pickle the backends of the services we use
+(DynamoDB, S3, Cognito) on stop and every `autosave` seconds, and load them before
+the server answers its first request, so tables, objects, user pools, users and
+their ids all come back as they were.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import pickle
+import threading
+from pathlib import Path
+
+from joserfc.jwk import RSAKey
+from moto.backends import get_backend
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+logger = logging.getLogger(__name__)
+logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per emulator request is noise
+
+SERVICES = ("dynamodb", "s3", "cognito-idp")
+
+
+class _StatePickler(pickle.Pickler):
+    """Cognito pools hold their signing key as an object pickle cannot copy."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, RSAKey):
+            return RSAKey.import_key, (obj.as_dict(private=True),)
+        return NotImplemented
+
+
+def snapshot() -> bytes:
+    state = {
+        service: {account: dict(regions) for account, regions in get_backend(service).items()} for service in SERVICES
+    }
+    buffer = io.BytesIO()
+    _StatePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
+    return buffer.getvalue()
+
+
+def restore(data: bytes) -> None:
+    for service, accounts in pickle.loads(data).items():
+        backends = get_backend(service)
+        for account, regions in accounts.items():
+            for region, backend in regions.items():
+                backends[account][region] = backend
+
+
+class Emulator:
+    def __init__(self, *, port: int, state_file: Path | None = None, autosave: float = 60.0):
+        self.port = port
+        self.state_file = state_file
+        self.autosave = autosave
+        self.restored = False
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        self._stopping = threading.Event()
+        self._saver: threading.Thread | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        if self.state_file and self.state_file.is_file():
+            restore(self.state_file.read_bytes())
+            self.restored = True
+        self._server.start()
+        if self.state_file and self.autosave:
+            self._saver = threading.Thread(target=self._autosave, name="emulator-autosave", daemon=True)
+            self._saver.start()
+
+    def save(self) -> None:
+        """Write the state atomically: a crash mid-write leaves the previous file."""
+        if not self.state_file:
+            return
+        temporary = self.state_file.with_suffix(".tmp")
+        temporary.write_bytes(snapshot())
+        os.replace(temporary, self.state_file)
+
+    def _autosave(self) -> None:
+        while not self._stopping.wait(self.autosave):
+            try:
+                self.save()
+            except RuntimeError:  # a request changed the state while we copied it
+                logger.debug("Autosave skipped; the next one will catch up.")
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._saver:
+            self._saver.join()
+        self._server.stop()
+        self.save()

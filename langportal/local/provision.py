@@ -1,0 +1,78 @@
+"""Create what the app needs in an empty AWS account (the local emulator): tables with
+their indexes, the media bucket, the user pool with its app client and groups.
+
+Every step looks first and creates only what is missing, so it can run at every start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from accounts import roles
+from langportal import aws
+from langportal.dynamo import table_models
+
+POOL_NAME = "langportal-local"
+CLIENT_NAME = "langportal-local-app"
+
+
+@dataclass(frozen=True)
+class UserPool:
+    pool_id: str
+    client_id: str
+
+
+def tables_create() -> list[str]:
+    """Create missing tables; returns the names of those created."""
+    created = []
+    for model in table_models():
+        if not model.exists():
+            model.create_table(wait=True)
+            created.append(model.Meta.table_name)
+    return created
+
+
+def bucket_create() -> None:
+    s3 = aws.client("s3")
+    if settings.MEDIA_BUCKET in {bucket["Name"] for bucket in s3.list_buckets()["Buckets"]}:
+        return
+    location = (
+        {}
+        if settings.AWS_REGION == "us-east-1"
+        else {"CreateBucketConfiguration": {"LocationConstraint": settings.AWS_REGION}}
+    )
+    s3.create_bucket(Bucket=settings.MEDIA_BUCKET, **location)
+
+
+def user_pool_create() -> UserPool:
+    cognito = aws.client("cognito-idp")
+    pools = cognito.list_user_pools(MaxResults=60)["UserPools"]
+    pool_id = next((pool["Id"] for pool in pools if pool["Name"] == POOL_NAME), None)
+    if pool_id is None:
+        pool_id = cognito.create_user_pool(
+            PoolName=POOL_NAME,
+            Policies={
+                "PasswordPolicy": {
+                    "MinimumLength": 12,
+                    "RequireUppercase": True,
+                    "RequireLowercase": True,
+                    "RequireNumbers": True,
+                    "RequireSymbols": False,
+                }
+            },
+        )["UserPool"]["Id"]
+    clients = cognito.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
+    client_id = next((client["ClientId"] for client in clients if client["ClientName"] == CLIENT_NAME), None)
+    if client_id is None:
+        client_id = cognito.create_user_pool_client(
+            UserPoolId=pool_id,
+            ClientName=CLIENT_NAME,
+            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        )["UserPoolClient"]["ClientId"]
+    existing = {group["GroupName"] for group in cognito.list_groups(UserPoolId=pool_id)["Groups"]}
+    for group in roles.GROUPS:
+        if group not in existing:
+            cognito.create_group(UserPoolId=pool_id, GroupName=group)
+    return UserPool(pool_id, client_id)

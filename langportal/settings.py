@@ -1,0 +1,166 @@
+"""langportal settings, read from the environment only (12-factor).
+
+Every value has a typed default that suits the local stack, except the secret key.
+`make run` writes the local stack's values to var/local.env, which is read here when
+it exists, so `python manage.py ...` in another terminal talks to the same stack.
+Variables already set in the environment always win over the file.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+LOCAL_ENV_FILE = env.str("LANGPORTAL_ENV_FILE", default=str(BASE_DIR / "var" / "local.env"))
+if LOCAL_ENV_FILE and Path(LOCAL_ENV_FILE).is_file():
+    environ.Env.read_env(LOCAL_ENV_FILE)
+
+# --- Django core -------------------------------------------------------------
+SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "langportal",
+    "accounts",
+    "vocabulary",
+    "lrs",
+    "ai_hints",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "langportal.urls"
+WSGI_APPLICATION = "langportal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# The relational database only caches Cognito identities; any instance may lose it.
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "var" / "static")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {name: {"level": "WARNING"} for name in ("botocore", "urllib3", "pynamodb")},
+}
+
+# --- AWS ---------------------------------------------------------------------
+# Endpoints are never set here: boto3, PynamoDB and django-storages read the standard
+# AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> variables themselves. botocore does
+# not read AWS_REGION, so every client is given this region explicitly.
+AWS_REGION = env.str("AWS_REGION", default=env.str("AWS_DEFAULT_REGION", default="us-east-1"))
+AWS_CONNECT_TIMEOUT = env.float("AWS_CONNECT_TIMEOUT", default=2.0)
+AWS_READ_TIMEOUT = env.float("AWS_READ_TIMEOUT", default=5.0)
+AWS_MAX_ATTEMPTS = env.int("AWS_MAX_ATTEMPTS", default=3)
+# Seconds a client is told to wait (Retry-After) when a dependency is down.
+AWS_RETRY_AFTER = env.int("AWS_RETRY_AFTER", default=5)
+
+DYNAMODB_TABLE_PREFIX = env.str("DYNAMODB_TABLE_PREFIX", default="langportal-")
+
+# --- Cognito -----------------------------------------------------------------
+COGNITO_USER_POOL_ID = env.str("COGNITO_USER_POOL_ID", default="")
+COGNITO_APP_CLIENT_IDS = env.list("COGNITO_APP_CLIENT_IDS", default=[])
+# Tokens always name the AWS issuer; the key set may live elsewhere (an emulator).
+COGNITO_ISSUER = env.str(
+    "COGNITO_ISSUER", default=f"https://cognito-idp.{AWS_REGION}.amazonaws.com/{COGNITO_USER_POOL_ID}"
+)
+COGNITO_JWKS_URL = env.str("COGNITO_JWKS_URL", default=f"{COGNITO_ISSUER}/.well-known/jwks.json")
+COGNITO_JWKS_TTL = env.int("COGNITO_JWKS_TTL", default=3600)
+# Passwords of users made by `manage.py local_user` for the local user pool only.
+LOCAL_USERS_FILE = env.path("LOCAL_USERS_FILE", default=BASE_DIR / "var" / "local-users.json")
+
+# --- Media storage (S3 through django-storages) --------------------------------
+MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="langportal-media")
+MEDIA_CUSTOM_DOMAIN = env.str("MEDIA_CUSTOM_DOMAIN", default="") or None
+STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "region_name": AWS_REGION,
+            "custom_domain": MEDIA_CUSTOM_DOMAIN,
+            "querystring_auth": MEDIA_CUSTOM_DOMAIN is None,
+            "file_overwrite": False,
+        },
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- API ---------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.CognitoAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "langportal.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "langportal API",
+    "DESCRIPTION": "Vocabulary, study records and AI hints for learners of Japanese.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

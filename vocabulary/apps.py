@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VocabularyConfig(AppConfig):
+    name = "vocabulary"
+    verbose_name = "Vocabulary"

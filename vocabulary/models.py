@@ -1,0 +1,37 @@
+"""Vocabulary tables. Listings go through ordered indexes (langportal.orderindex),
+so no request reads these tables except by key."""
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
+from pynamodb.models import Model
+
+from langportal.dynamo import BaseMeta, table_name
+
+
+class WordModel(Model):
+    class Meta(BaseMeta):
+        table_name = table_name("words")
+
+    id = UnicodeAttribute(hash_key=True)
+    japanese = UnicodeAttribute()
+    kana = UnicodeAttribute()
+    romaji = UnicodeAttribute()
+    english = UnicodeAttribute()
+    part_of_speech = UnicodeAttribute(null=True)
+    group_ids = UnicodeSetAttribute(null=True)
+    audio_key = UnicodeAttribute(null=True)
+    image_key = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    revision = NumberAttribute(default=1)
+
+
+class GroupModel(Model):
+    class Meta(BaseMeta):
+        table_name = table_name("groups")
+
+    id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    word_count = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    revision = NumberAttribute(default=1)

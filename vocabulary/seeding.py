@@ -1,0 +1,54 @@
+"""Seeding: vocabulary documents stored in S3, imported into DynamoDB."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from langportal import aws
+from langportal.errors import InvalidInput, NotFound
+from langportal.progress import Progress, silent
+from vocabulary import services
+from vocabulary.documents import Document, document_parse
+
+STARTER_DOCUMENT = Path(__file__).parent / "data" / "starter_words.json"
+STARTER_KEY = "seed/starter_words.json"
+
+
+def document_upload(*, bucket: str, key: str, document: dict[str, Any]) -> None:
+    body = json.dumps(document, ensure_ascii=False).encode()
+    with aws.unavailable_on_outage("S3"):
+        aws.client("s3").put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json")
+
+
+def document_download(*, bucket: str, key: str) -> Any:
+    s3 = aws.client("s3")
+    try:
+        with aws.unavailable_on_outage("S3"):
+            body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except ClientError as error:
+        if error.response["Error"]["Code"] in {"NoSuchKey", "NoSuchBucket", "404"}:
+            raise NotFound(f"s3://{bucket}/{key} does not exist.") from error
+        raise
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidInput(f"s3://{bucket}/{key} is not JSON: {error}") from error
+
+
+def seed_from_s3(
+    *, bucket: str, key: str, dry_run: bool = False, progress: Progress = silent
+) -> tuple[Document, services.ImportResult]:
+    """Read a vocabulary document from S3, check every entry, import the good ones."""
+    document = document_parse(document_download(bucket=bucket, key=key))
+    result = services.vocabulary_import(
+        groups=document.groups, words=document.words, dry_run=dry_run, progress=progress
+    )
+    return document, result
+
+
+def starter_document() -> dict[str, Any]:
+    return json.loads(STARTER_DOCUMENT.read_text(encoding="utf-8"))

@@ -1,0 +1,132 @@
+"""Input checks and output shapes of the vocabulary API (the spec's keys, plus more)."""
+
+from rest_framework import serializers
+
+from langportal.api.fields import StrictCharField
+from langportal.api.pagination import PageQuery, page_serializer
+from vocabulary import japanese as ja
+from vocabulary import services
+
+JAPANESE_MAX_LENGTH = 100
+KANA_MAX_LENGTH = 200
+ROMAJI_MAX_LENGTH = 200
+ENGLISH_MAX_LENGTH = 200
+GROUP_NAME_MAX_LENGTH = 100
+ID_MAX_LENGTH = 20
+
+PARTS_OF_SPEECH = (
+    "noun",
+    "pronoun",
+    "verb",
+    "i-adjective",
+    "na-adjective",
+    "adverb",
+    "particle",
+    "conjunction",
+    "interjection",
+    "numeral",
+    "counter",
+    "prefix",
+    "suffix",
+    "expression",
+)
+
+
+class WordQuery(PageQuery):
+    group_id = StrictCharField(required=False, max_length=ID_MAX_LENGTH, help_text="Only words of this group.")
+    sort_by = serializers.ChoiceField(
+        choices=services.SORT_ORDERS, default="created_at", help_text="Japanese sorts by reading."
+    )
+
+
+class WordInput(serializers.Serializer):
+    japanese = StrictCharField(max_length=JAPANESE_MAX_LENGTH)
+    english = StrictCharField(max_length=ENGLISH_MAX_LENGTH)
+    kana = StrictCharField(
+        max_length=KANA_MAX_LENGTH, required=False, allow_blank=True, help_text="Reading; computed when omitted."
+    )
+    romaji = StrictCharField(
+        max_length=ROMAJI_MAX_LENGTH, required=False, allow_blank=True, help_text="Computed when omitted."
+    )
+    part_of_speech = serializers.ChoiceField(choices=PARTS_OF_SPEECH, required=False, allow_null=True)
+    group_ids = serializers.ListField(
+        child=StrictCharField(max_length=ID_MAX_LENGTH), required=False, max_length=services.MAX_GROUPS_PER_WORD
+    )
+
+    def validate_japanese(self, value: str) -> str:
+        value = ja.normalize(value)
+        if not ja.contains_japanese(value):
+            raise serializers.ValidationError("Must contain Japanese script (kana or kanji).")
+        return value
+
+    def validate_kana(self, value: str) -> str | None:
+        value = ja.normalize(value)
+        if value and not ja.is_kana(value):
+            raise serializers.ValidationError("Must be written in hiragana or katakana.")
+        return value or None
+
+    def validate_romaji(self, value: str) -> str | None:
+        if value and not ja.is_romaji(value):
+            raise serializers.ValidationError("Must be written in Latin letters.")
+        return value or None
+
+
+class WordOutput(serializers.Serializer):
+    id = serializers.CharField()
+    japanese = serializers.CharField()
+    kana = serializers.CharField()
+    romaji = serializers.CharField()
+    english = serializers.CharField()
+    part_of_speech = serializers.CharField(allow_null=True)
+    group_ids = serializers.SerializerMethodField()
+    media_url = serializers.SerializerMethodField(help_text="The audio URL, else the image URL, else null.")
+    audio_url = serializers.SerializerMethodField()
+    image_url = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_group_ids(self, word) -> list[str]:
+        return sorted(word.group_ids, key=int)
+
+    def get_media_url(self, word) -> str | None:
+        return services.media_url(word.audio_key or word.image_key)
+
+    def get_audio_url(self, word) -> str | None:
+        return services.media_url(word.audio_key)
+
+    def get_image_url(self, word) -> str | None:
+        return services.media_url(word.image_key)
+
+
+WordPage = page_serializer(WordOutput, "WordPage")
+
+
+class GroupQuery(PageQuery):
+    pass
+
+
+class GroupInput(serializers.Serializer):
+    name = StrictCharField(max_length=GROUP_NAME_MAX_LENGTH)
+
+
+class GroupOutput(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    word_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+GroupPage = page_serializer(GroupOutput, "GroupPage")
+
+
+class GroupWordsInput(serializers.Serializer):
+    word_ids = serializers.ListField(child=StrictCharField(max_length=ID_MAX_LENGTH), min_length=1, max_length=100)
+
+
+class DocumentGroup(GroupInput):
+    id = serializers.RegexField(r"^[1-9][0-9]{0,11}$", help_text="A positive whole number, as a string.")
+
+
+class DocumentWord(WordInput):
+    id = serializers.RegexField(r"^[1-9][0-9]{0,11}$", help_text="A positive whole number, as a string.")

@@ -1,0 +1,326 @@
+"""Vocabulary rules: what may change, how derived fields follow, in which order.
+
+The API, the admin, scripts and Lambda handlers all call these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.core.files.storage import default_storage
+
+from langportal.errors import InvalidInput, NotFound
+from langportal.paging import Page, offset, page_of
+from langportal.progress import Progress, silent
+from langportal.sequences import sequence_advance, sequence_next
+from vocabulary import japanese as ja
+from vocabulary import repositories as repo
+from vocabulary.repositories import Group, GroupNotFound, Word, WordChanged
+
+SORT_ORDERS = repo.SORT_ORDERS
+# One word in at most this many groups keeps every write within one DynamoDB
+# transaction (100 items): see docs/data-model.md.
+MAX_GROUPS_PER_WORD = 6
+MEMBERSHIP_BATCH = 8  # words per transaction when groups gain or lose words
+WRITE_ATTEMPTS = 3
+
+
+class WordNotFound(NotFound):
+    code = "word_not_found"
+    default_message = "No such word."
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- words ---------------------------------------------------------------------------
+
+
+def word_get(*, word_id: str) -> Word:
+    word = repo.word_get(word_id)
+    if word is None:
+        raise WordNotFound(f"No word with id {word_id}.")
+    return word
+
+
+def words_list(*, page: int, per_page: int, sort_by: str, descending: bool, group_id: str | None = None) -> Page:
+    if group_id is not None:
+        group_get(group_id=group_id)
+    words, total = repo.words_page(
+        order=sort_by,
+        descending=descending,
+        offset=offset(page, per_page),
+        limit=per_page,
+        group_id=group_id,
+    )
+    return page_of(words, page=page, per_page=per_page, total=total)
+
+
+def _derived(japanese: str, kana: str | None, romaji: str | None) -> tuple[str, str]:
+    """Kana and romaji, computed from the Japanese when not given."""
+    kana = kana or ja.reading(japanese)
+    return kana, romaji or ja.romanize(japanese, kana)
+
+
+def _check_groups(group_ids: Iterable[str]) -> frozenset[str]:
+    group_ids = frozenset(group_ids)
+    if len(group_ids) > MAX_GROUPS_PER_WORD:
+        raise InvalidInput(
+            f"A word can belong to at most {MAX_GROUPS_PER_WORD} groups.", details={"group_ids": sorted(group_ids)}
+        )
+    return group_ids
+
+
+def word_create(
+    *,
+    japanese: str,
+    english: str,
+    kana: str | None = None,
+    romaji: str | None = None,
+    part_of_speech: str | None = None,
+    group_ids: Iterable[str] = (),
+    now: datetime | None = None,
+) -> Word:
+    """Add a word with a new id; kana and romaji are computed when not given."""
+    now = now or _now()
+    kana, romaji = _derived(japanese, kana, romaji)
+    group_ids = _check_groups(group_ids)
+    for _ in range(WRITE_ATTEMPTS):
+        word = Word(
+            id=sequence_next("words"),
+            japanese=japanese,
+            kana=kana,
+            romaji=romaji,
+            english=english,
+            part_of_speech=part_of_speech,
+            group_ids=group_ids,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            repo.words_write([(None, word)])
+            return word
+        except WordChanged:
+            continue  # the id was taken by an import with explicit ids; take the next
+    raise WordChanged()
+
+
+def word_update(*, word_id: str, now: datetime | None = None, **changes) -> Word:
+    """Change some fields of a word. Kana and romaji follow the Japanese unless given."""
+    for _ in range(WRITE_ATTEMPTS):
+        old = word_get(word_id=word_id)
+        new = _updated(old, changes, now or _now())
+        if new == old:
+            return old
+        try:
+            repo.words_write([(old, new)])
+            return new
+        except WordChanged:
+            continue  # someone else changed it meanwhile: apply our change to theirs
+    raise WordChanged()
+
+
+def _updated(old: Word, changes: dict, now: datetime) -> Word:
+    fields = {name: value for name, value in changes.items() if value != getattr(old, name)}
+    if not fields:
+        return old
+    japanese = fields.get("japanese", old.japanese)
+    if "japanese" in fields or "kana" in fields:
+        kana = fields.get("kana") or (old.kana if "japanese" not in fields else None)
+        fields["kana"], computed = _derived(japanese, kana, None)
+        fields.setdefault("romaji", computed)
+    if "group_ids" in fields:
+        fields["group_ids"] = _check_groups(fields["group_ids"])
+        if len(old.group_ids | fields["group_ids"]) > MAX_GROUPS_PER_WORD:
+            raise InvalidInput(
+                f"One change may involve at most {MAX_GROUPS_PER_WORD} groups: remove the word from some groups first.",
+                details={"group_ids": sorted(fields["group_ids"])},
+            )
+    return repo.replace_word(old, updated_at=now, **fields)
+
+
+def word_delete(*, word_id: str) -> None:
+    for _ in range(WRITE_ATTEMPTS):
+        word = word_get(word_id=word_id)
+        try:
+            repo.words_write([(word, None)])
+            return
+        except WordChanged:
+            continue
+    raise WordChanged()
+
+
+def media_url(key: str | None) -> str | None:
+    """A URL a browser can fetch: presigned for a private bucket, or on the custom domain."""
+    return default_storage.url(key) if key else None
+
+
+# --- groups --------------------------------------------------------------------------
+
+
+def group_get(*, group_id: str) -> Group:
+    group = repo.group_get(group_id)
+    if group is None:
+        raise GroupNotFound(f"No group with id {group_id}.")
+    return group
+
+
+def groups_list(*, page: int, per_page: int, descending: bool = False) -> Page:
+    groups, total = repo.groups_page(descending=descending, offset=offset(page, per_page), limit=per_page)
+    return page_of(groups, page=page, per_page=per_page, total=total)
+
+
+def group_create(*, name: str, now: datetime | None = None) -> Group:
+    now = now or _now()
+    group = Group(id=sequence_next("groups"), name=name, created_at=now, updated_at=now)
+    repo.group_write(None, group)
+    return group
+
+
+def group_rename(*, group_id: str, name: str, now: datetime | None = None) -> Group:
+    old = group_get(group_id=group_id)
+    if old.name == name:
+        return old
+    new = Group(old.id, name, old.created_at, now or _now(), old.word_count, old.revision + 1)
+    repo.group_write(old, new)
+    return new
+
+
+def group_delete(*, group_id: str) -> None:
+    """Delete a group; its words stay in the vocabulary and leave the group first."""
+    group_get(group_id=group_id)
+    while word_ids := repo.group_word_ids(group_id, offset=0, limit=MEMBERSHIP_BATCH * 4):
+        group_remove_words(group_id=group_id, word_ids=word_ids)
+    repo.group_write(group_get(group_id=group_id), None)
+
+
+def _words_or_404(word_ids: list[str]) -> list[Word]:
+    words = repo.words_get(word_ids)
+    missing = sorted(set(word_ids) - {word.id for word in words})
+    if missing:
+        raise WordNotFound(f"No word with id {', '.join(missing)}.", details={"word_ids": missing})
+    return words
+
+
+def group_add_words(*, group_id: str, word_ids: list[str], now: datetime | None = None) -> Group:
+    """Put words in a group (words already in it are left as they are)."""
+    group_get(group_id=group_id)
+    full = [
+        word.id
+        for word in _words_or_404(word_ids)
+        if group_id not in word.group_ids and len(word.group_ids) >= MAX_GROUPS_PER_WORD
+    ]
+    if full:
+        raise InvalidInput(
+            f"A word can belong to at most {MAX_GROUPS_PER_WORD} groups.", details={"word_ids": sorted(full)}
+        )
+    _change_membership(word_ids, now or _now(), lambda groups: groups | {group_id})
+    return group_get(group_id=group_id)
+
+
+def group_remove_words(*, group_id: str, word_ids: list[str], now: datetime | None = None) -> Group:
+    group_get(group_id=group_id)
+    _words_or_404(word_ids)
+    _change_membership(word_ids, now or _now(), lambda groups: groups - {group_id})
+    return group_get(group_id=group_id)
+
+
+def _change_membership(word_ids: list[str], now: datetime, change) -> None:
+    word_ids = list(dict.fromkeys(word_ids))
+    for start in range(0, len(word_ids), MEMBERSHIP_BATCH):
+        batch = word_ids[start : start + MEMBERSHIP_BATCH]
+        for _ in range(WRITE_ATTEMPTS):
+            pairs = [
+                (word, repo.replace_word(word, group_ids=change(word.group_ids), updated_at=now))
+                for word in repo.words_get(batch)
+                if change(word.group_ids) != word.group_ids
+            ]
+            try:
+                repo.words_write(pairs)
+                break
+            except WordChanged:
+                continue
+        else:
+            raise WordChanged()
+
+
+# --- bulk import ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created_words: list[str]
+    existing_words: list[str]
+    created_groups: list[str]
+    existing_groups: list[str]
+    rejected: dict[str, str]  # word id -> why it was left out
+
+
+def vocabulary_import(
+    *,
+    groups: list[dict],
+    words: list[dict],
+    now: datetime | None = None,
+    dry_run: bool = False,
+    progress: Progress = silent,
+) -> ImportResult:
+    """Store groups and words that carry their own ids, keeping what is stored.
+
+    Entries are checked input (see vocabulary.documents). An id that already exists
+    is left as it is, since a teacher may have edited it, so an import can run again
+    safely. A word naming an unknown group is rejected, the others go on. Sequences
+    move past the imported ids so that later words get new ones.
+    """
+    now = now or _now()
+    named = {group["id"] for group in groups} | {gid for fields in words for gid in fields.get("group_ids", ())}
+    stored_groups = {group.id: group for group in repo.groups_get(sorted(named))}
+    stored_words = {word.id: word for word in repo.words_get([fields["id"] for fields in words])}
+    new_groups = [
+        Group(id=group["id"], name=group["name"], created_at=now, updated_at=now)
+        for group in groups
+        if group["id"] not in stored_groups
+    ]
+    known_groups = set(stored_groups) | {group.id for group in new_groups}
+    rejected, new_words = {}, []
+    for fields in words:
+        if fields["id"] in stored_words:
+            continue
+        if unknown := sorted(set(fields.get("group_ids", ())) - known_groups):
+            rejected[fields["id"]] = f"unknown group {', '.join(unknown)}"
+            continue
+        new_words.append(_imported_word(fields, now))
+    if not dry_run:
+        repo.records_store(groups=new_groups, words=new_words, progress=progress)
+        for name, records in (("groups", groups), ("words", words)):
+            if records:
+                sequence_advance(name, past=max(int(record["id"]) for record in records))
+        repo.records_index(
+            groups=[stored_groups[group["id"]] for group in groups if group["id"] in stored_groups] + new_groups,
+            words=[*stored_words.values(), *new_words],
+            progress=progress,
+        )
+    return ImportResult(
+        created_words=[word.id for word in new_words],
+        existing_words=list(stored_words),
+        created_groups=[group.id for group in new_groups],
+        existing_groups=[group["id"] for group in groups if group["id"] in stored_groups],
+        rejected=rejected,
+    )
+
+
+def _imported_word(fields: dict, now: datetime) -> Word:
+    kana, romaji = _derived(fields["japanese"], fields.get("kana"), fields.get("romaji"))
+    return Word(
+        id=fields["id"],
+        japanese=fields["japanese"],
+        kana=kana,
+        romaji=romaji,
+        english=fields["english"],
+        part_of_speech=fields.get("part_of_speech"),
+        group_ids=_check_groups(fields.get("group_ids", ())),
+        created_at=now,
+        updated_at=now,
+    )

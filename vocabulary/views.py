@@ -1,0 +1,125 @@
+"""The vocabulary API: parse, call one service, shape the answer."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import IsTeacherOrReadOnly
+from langportal.api.pagination import paginated
+from vocabulary import services
+from vocabulary.serializers import (
+    GroupInput,
+    GroupOutput,
+    GroupPage,
+    GroupQuery,
+    GroupWordsInput,
+    WordInput,
+    WordOutput,
+    WordPage,
+    WordQuery,
+)
+
+
+def _valid(serializer_class, data, **kwargs) -> dict:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _page_arguments(query: dict) -> dict:
+    return {"page": query["page"], "per_page": query["per_page"], "descending": query["order"] == "desc"}
+
+
+class WordListView(APIView):
+    permission_classes = [IsTeacherOrReadOnly]
+
+    @extend_schema(operation_id="words_list", parameters=[WordQuery], responses=WordPage, tags=["words"])
+    def get(self, request):
+        query = _valid(WordQuery, request.query_params)
+        page = services.words_list(sort_by=query["sort_by"], group_id=query.get("group_id"), **_page_arguments(query))
+        return Response(paginated(page, WordOutput))
+
+    @extend_schema(operation_id="words_create", request=WordInput, responses={201: WordOutput}, tags=["words"])
+    def post(self, request):
+        word = services.word_create(**_valid(WordInput, request.data))
+        return Response(WordOutput(word).data, status=status.HTTP_201_CREATED)
+
+
+class WordDetailView(APIView):
+    permission_classes = [IsTeacherOrReadOnly]
+
+    @extend_schema(operation_id="words_retrieve", responses=WordOutput, tags=["words"])
+    def get(self, request, word_id: str):
+        return Response(WordOutput(services.word_get(word_id=word_id)).data)
+
+    @extend_schema(operation_id="words_update", request=WordInput, responses=WordOutput, tags=["words"])
+    def put(self, request, word_id: str):
+        word = services.word_update(word_id=word_id, **_valid(WordInput, request.data))
+        return Response(WordOutput(word).data)
+
+    @extend_schema(operation_id="words_partial_update", request=WordInput, responses=WordOutput, tags=["words"])
+    def patch(self, request, word_id: str):
+        word = services.word_update(word_id=word_id, **_valid(WordInput, request.data, partial=True))
+        return Response(WordOutput(word).data)
+
+    @extend_schema(operation_id="words_destroy", responses={204: None}, tags=["words"])
+    def delete(self, request, word_id: str):
+        services.word_delete(word_id=word_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GroupListView(APIView):
+    permission_classes = [IsTeacherOrReadOnly]
+
+    @extend_schema(operation_id="groups_list", parameters=[GroupQuery], responses=GroupPage, tags=["groups"])
+    def get(self, request):
+        page = services.groups_list(**_page_arguments(_valid(GroupQuery, request.query_params)))
+        return Response(paginated(page, GroupOutput))
+
+    @extend_schema(operation_id="groups_create", request=GroupInput, responses={201: GroupOutput}, tags=["groups"])
+    def post(self, request):
+        group = services.group_create(**_valid(GroupInput, request.data))
+        return Response(GroupOutput(group).data, status=status.HTTP_201_CREATED)
+
+
+class GroupDetailView(APIView):
+    permission_classes = [IsTeacherOrReadOnly]
+
+    @extend_schema(operation_id="groups_retrieve", responses=GroupOutput, tags=["groups"])
+    def get(self, request, group_id: str):
+        return Response(GroupOutput(services.group_get(group_id=group_id)).data)
+
+    @extend_schema(operation_id="groups_rename", request=GroupInput, responses=GroupOutput, tags=["groups"])
+    def patch(self, request, group_id: str):
+        group = services.group_rename(group_id=group_id, **_valid(GroupInput, request.data))
+        return Response(GroupOutput(group).data)
+
+    @extend_schema(operation_id="groups_destroy", responses={204: None}, tags=["groups"])
+    def delete(self, request, group_id: str):
+        services.group_delete(group_id=group_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GroupWordsView(APIView):
+    permission_classes = [IsTeacherOrReadOnly]
+
+    @extend_schema(operation_id="groups_words_list", parameters=[WordQuery], responses=WordPage, tags=["groups"])
+    def get(self, request, group_id: str):
+        query = _valid(WordQuery, request.query_params)
+        page = services.words_list(sort_by=query["sort_by"], group_id=group_id, **_page_arguments(query))
+        return Response(paginated(page, WordOutput))
+
+    @extend_schema(operation_id="groups_words_add", request=GroupWordsInput, responses=GroupOutput, tags=["groups"])
+    def post(self, request, group_id: str):
+        group = services.group_add_words(group_id=group_id, **_valid(GroupWordsInput, request.data))
+        return Response(GroupOutput(group).data)
+
+
+class GroupWordView(APIView):
+    permission_classes = [IsTeacherOrReadOnly]
+
+    @extend_schema(operation_id="groups_words_remove", request=None, responses=GroupOutput, tags=["groups"])
+    def delete(self, request, group_id: str, word_id: str):
+        group = services.group_remove_words(group_id=group_id, word_ids=[word_id])
+        return Response(GroupOutput(group).data)
