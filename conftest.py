@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from moto import mock_aws
 from rest_framework.test import APIClient
 
 from accounts import authentication, cognito
+from langportal.dynamo import table_models, transaction_connection
 from langportal.local import provision
 
 
@@ -51,3 +54,44 @@ def student_api(make_tokens, db) -> APIClient:
 @pytest.fixture
 def teacher_api(make_tokens, db) -> APIClient:
     return _client(make_tokens("teacher", "teachers").id_token)
+
+
+class DynamoDBReads:
+    """Counts what DynamoDB answered (items, not requests), by operation."""
+
+    def __init__(self):
+        self.items = 0
+        self.calls: dict[str, int] = {}
+
+    def __call__(self, parsed, model, **kwargs) -> None:
+        operation = model.name
+        self.calls[operation] = self.calls.get(operation, 0) + 1
+        if operation == "GetItem":
+            self.items += 1 if parsed.get("Item") else 0
+        elif operation in ("Query", "Scan"):
+            self.items += parsed.get("ScannedCount", 0)
+        elif operation == "BatchGetItem":
+            self.items += sum(len(found) for found in parsed.get("Responses", {}).values())
+        elif operation == "TransactGetItems":
+            self.items += sum(1 for response in parsed.get("Responses", []) if response.get("Item"))
+
+
+@contextmanager
+def counting_dynamodb_reads():
+    """Count the items every DynamoDB client of ours reads inside the block."""
+    counter = DynamoDBReads()
+    clients = {model._get_connection().connection.client for model in table_models()}
+    clients.add(transaction_connection().client)
+    for client in clients:
+        client.meta.events.register("after-call.dynamodb", counter)
+    try:
+        yield counter
+    finally:
+        for client in clients:
+            client.meta.events.unregister("after-call.dynamodb", counter)
+
+
+@pytest.fixture
+def dynamodb_reads():
+    with counting_dynamodb_reads() as counter:
+        yield counter

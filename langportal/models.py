@@ -1,24 +1,18 @@
 """Tables shared by every app: ordered indexes and id sequences."""
 
-from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from langportal.dynamo import BaseMeta, table_name
 
 
-class LeafRef(MapAttribute):
-    """A root's pointer to one leaf: its id, how many entries it holds, its first entry."""
-
-    leaf_id = UnicodeAttribute(attr_name="i")
-    count = NumberAttribute(attr_name="n")
-    first = UnicodeAttribute(attr_name="f")
-
-
 class OrderNodeModel(Model):
     """One node of an ordered index (see langportal/orderindex.py and docs/data-model.md).
 
-    The root (node "root") lists the leaves in order with their counts; a leaf
-    (node "leaf#<id>") holds its entries, sorted, joined by a record separator.
+    The root (node "root") lists the leaves in order, each as id, count and first
+    entry; a leaf (node "leaf#<id>") holds its entries, sorted. Both are packed in one
+    string with control characters as separators, which keeps items small and cheap
+    to read.
     """
 
     class Meta(BaseMeta):
@@ -27,7 +21,7 @@ class OrderNodeModel(Model):
     index = UnicodeAttribute(hash_key=True)
     node = UnicodeAttribute(range_key=True)
     version = NumberAttribute(null=True)
-    leaves = ListAttribute(of=LeafRef, null=True)
+    pointers = UnicodeAttribute(null=True)
     entries = UnicodeAttribute(null=True)
 
 

@@ -27,12 +27,13 @@ from dataclasses import dataclass, field
 
 from langportal.dynamo import Transaction, TransactionConflict, dynamodb_errors
 from langportal.errors import Conflict, Unavailable
-from langportal.models import LeafRef, OrderNodeModel
+from langportal.models import OrderNodeModel
 
 logger = logging.getLogger(__name__)
 
 KEY_SEPARATOR = "\x1f"  # between an entry's sort key and its id
-ENTRY_SEPARATOR = "\x1e"  # between the entries of a leaf
+ENTRY_SEPARATOR = "\x1e"  # between the entries of a leaf, and the pointers of a root
+FIELD_SEPARATOR = "\x1d"  # between the fields of a pointer
 LEAF_CAPACITY = 400  # a leaf that grows past this splits in two
 BUILD_FILL = 300  # entries per leaf when an index is built in bulk, leaving room to grow
 ID_DIGITS = 12
@@ -176,13 +177,18 @@ def _repoint(root: Root, pointers: list[Pointer], contents: dict[str, list[str]]
 def _root_from_item(name: str, item: OrderNodeModel | None) -> Root:
     if item is None:
         return Root(name)
-    leaves = [Pointer(ref.leaf_id, int(ref.count), ref.first) for ref in item.leaves or []]
+    fields = (packed.split(FIELD_SEPARATOR) for packed in _unpack(item.pointers))
+    leaves = [Pointer(leaf_id, int(count), first) for leaf_id, count, first in fields]
     return Root(name, int(item.version or 0), leaves)
 
 
 def _root_item(root: Root) -> OrderNodeModel:
-    refs = [LeafRef(leaf_id=p.leaf_id, count=p.count, first=p.first) for p in root.leaves]
-    return OrderNodeModel(root.name, ROOT, version=root.version + 1, leaves=refs)
+    packed = [FIELD_SEPARATOR.join((p.leaf_id, str(p.count), p.first)) for p in root.leaves]
+    return OrderNodeModel(root.name, ROOT, version=root.version + 1, pointers=ENTRY_SEPARATOR.join(packed))
+
+
+def _unpack(value: str | None) -> list[str]:
+    return value.split(ENTRY_SEPARATOR) if value else []
 
 
 def _leaf_item(name: str, leaf_id: str, entries: list[str]) -> OrderNodeModel:
@@ -206,10 +212,7 @@ def read_leaves(keys: Iterable[tuple[str, str]], *, consistent: bool = False) ->
         return {}
     with dynamodb_errors():
         items = list(OrderNodeModel.batch_get(wanted, consistent_read=consistent))
-    return {
-        (item.index, item.node.removeprefix("leaf#")): item.entries.split(ENTRY_SEPARATOR) if item.entries else []
-        for item in items
-    }
+    return {(item.index, item.node.removeprefix("leaf#")): _unpack(item.entries) for item in items}
 
 
 @dataclass(frozen=True)
