@@ -25,6 +25,13 @@ from langportal.errors import InvalidInput, NotFound
 
 
 @dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str
+    generated: bool  # the password was made up now, not given or remembered
+
+
+@dataclass(frozen=True)
 class Tokens:
     id_token: str
     access_token: str
@@ -68,12 +75,15 @@ def _remember(username: str, password: str) -> None:
     path.chmod(0o600)
 
 
-def user_upsert(*, username: str, group: str, password: str | None = None, pool_id: str | None = None) -> str:
-    """Create the user or update their password and group; returns the password."""
+def user_upsert(
+    *, username: str, group: str, password: str | None = None, pool_id: str | None = None
+) -> Credentials:
+    """Create the user or update their password and group."""
     if group not in roles.GROUPS:
         raise InvalidInput(f"Unknown group {group!r}; choose one of {', '.join(roles.GROUPS)}.")
     cognito, pool_id = aws.client("cognito-idp"), pool_id or settings.COGNITO_USER_POOL_ID
-    password = password or _remembered().get(username) or generate_password()
+    known = password or _remembered().get(username)
+    password = known or generate_password()
     with aws.unavailable_on_outage("Cognito"):
         with contextlib.suppress(cognito.exceptions.UsernameExistsException):
             cognito.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
@@ -88,7 +98,7 @@ def user_upsert(*, username: str, group: str, password: str | None = None, pool_
         if group not in current:
             cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
     _remember(username, password)
-    return password
+    return Credentials(username, password, generated=known is None)
 
 
 def user_tokens(*, username: str, password: str | None = None) -> Tokens:

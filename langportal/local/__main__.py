@@ -83,9 +83,9 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> N
         if process.poll() is not None:
             raise SystemExit(f"gunicorn exited with status {process.returncode}.")
         try:
-            if requests.get(url, timeout=1).status_code == 200:
+            if requests.get(url, timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still booting
             pass
         time.sleep(0.2)
     raise SystemExit(f"{url} did not answer within {timeout:.0f} seconds.")

@@ -22,7 +22,8 @@ def prepare(*, seed: bool, endpoint: str) -> dict[str, str]:
     call_command("collectstatic", interactive=False, verbosity=0)
     if seed and table_name("words") in created:
         document_upload(bucket=settings.MEDIA_BUCKET, key=STARTER_KEY, document=starter_document())
-        seed_from_s3(bucket=settings.MEDIA_BUCKET, key=STARTER_KEY, progress=progress.bar)
+        _, result = seed_from_s3(bucket=settings.MEDIA_BUCKET, key=STARTER_KEY, progress=progress.bar)
+        print(f"Loaded the starter vocabulary: {len(result.created_words)} words in {len(result.created_groups)} groups.")
     return {
         "COGNITO_USER_POOL_ID": pool.pool_id,
         "COGNITO_APP_CLIENT_IDS": pool.client_id,
@@ -32,4 +33,4 @@ def prepare(*, seed: bool, endpoint: str) -> dict[str, str]:
 
 def demo_users(users, *, pool_id: str) -> dict[str, str]:
     """Create (or refresh) the demo users; returns their passwords."""
-    return {name: user_upsert(username=name, group=group, pool_id=pool_id) for name, group in users}
+    return {name: user_upsert(username=name, group=group, pool_id=pool_id).password for name, group in users}

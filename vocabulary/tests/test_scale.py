@@ -20,7 +20,7 @@ from vocabulary.synthetic import synthetic_document
 WORDS = 100_000
 GROUPS = 50
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scale")]  # one worker builds the table once
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ class Command(BaseCommand):
         if not cognito.is_local_endpoint():
             raise CommandError("This command only manages the local user pool; start the local stack with `make run`.")
         try:
-            chosen = cognito.user_upsert(username=username, group=group, password=password)
+            credentials = cognito.user_upsert(username=username, group=group, password=password)
         except DomainError as error:
             raise CommandError(error.message) from error
         self.stdout.write(f"{username} is in group {group}.")
-        if password is None:
-            self.stdout.write(f"password: {chosen}")
+        if credentials.generated:
+            self.stdout.write(f"password: {credentials.password}")

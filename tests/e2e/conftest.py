@@ -1,0 +1,161 @@
+"""The real stack for end-to-end tests: `python -m langportal.local` (what `make run`
+starts) on free ports with its own data folder, called over HTTP with real tokens."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 120
+
+pytestmark = pytest.mark.e2e
+
+
+CONFIGURATION_PREFIXES = ("AWS_", "COGNITO_", "DJANGO_", "DYNAMODB_", "MEDIA_", "LANGPORTAL_", "LOCAL_", "DATABASE_URL")
+
+
+def clean_environment(**overrides: str) -> dict[str, str]:
+    """This process's environment without the settings the test settings put there."""
+    kept = {key: value for key, value in os.environ.items() if not key.startswith(CONFIGURATION_PREFIXES)}
+    return {**kept, **overrides}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line and not line.startswith("#"))
+    return {key: value for key, value in pairs}
+
+
+@dataclass
+class Stack:
+    data_dir: Path
+    port: int
+    aws_port: int
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.aws_port}"
+
+    @property
+    def log(self) -> Path:
+        return self.data_dir / "stack.log"
+
+    @property
+    def env_file(self) -> Path:
+        return self.data_dir / "local.env"
+
+    def settings(self) -> dict[str, str]:
+        return read_env_file(self.env_file)
+
+    def start(self) -> Stack:
+        command = [sys.executable, "-m", "langportal.local", "--port", str(self.port), "--aws-port", str(self.aws_port),
+                   "--data-dir", str(self.data_dir)]
+        environment = clean_environment()
+        started_at = self.log.stat().st_size if self.log.exists() else 0  # a restart appends to the log
+        with self.log.open("a") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=environment)
+        deadline = time.monotonic() + START_TIMEOUT
+        while "Press Ctrl-C to stop." not in self.log.read_text()[started_at:]:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"The local stack did not start:\n{self.log.read_text()}")
+            time.sleep(0.2)
+        return self
+
+    def stop(self) -> int | None:
+        """Ctrl-C, as a developer would."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        return self.process.returncode if self.process else None
+
+    def manage(self, *arguments: str) -> subprocess.CompletedProcess:
+        environment = clean_environment(LANGPORTAL_ENV_FILE=str(self.env_file))
+        return subprocess.run(
+            [sys.executable, "manage.py", *arguments], cwd=ROOT, env=environment, capture_output=True, text=True
+        )
+
+    def tokens(self, username: str) -> dict[str, str]:
+        result = self.manage("local_token", username, "--json")
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    def cognito(self):
+        return boto3.client(
+            "cognito-idp",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+
+
+class Api:
+    """requests against the stack with one user's bearer token."""
+
+    def __init__(self, base: str, token: str | None):
+        self.base = base
+        self.session = requests.Session()
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def __getattr__(self, method: str):
+        call = getattr(self.session, method)
+        return lambda path, **kwargs: call(f"{self.base}{path}", timeout=30, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    running = Stack(tmp_path_factory.mktemp("stack"), free_port(), free_port()).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def student_tokens(stack) -> dict[str, str]:
+    return stack.tokens("student")
+
+
+@pytest.fixture(scope="session")
+def teacher_tokens(stack) -> dict[str, str]:
+    return stack.tokens("teacher")
+
+
+@pytest.fixture(scope="session")
+def student(stack, student_tokens) -> Api:
+    return Api(stack.url, student_tokens["id_token"])
+
+
+@pytest.fixture(scope="session")
+def teacher(stack, teacher_tokens) -> Api:
+    return Api(stack.url, teacher_tokens["access_token"])
+
+
+@pytest.fixture(scope="session")
+def anonymous(stack) -> Api:
+    return Api(stack.url, None)

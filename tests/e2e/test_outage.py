@@ -1,0 +1,63 @@
+"""DynamoDB unreachable: 503 with Retry-After in the envelope, and nothing half-written."""
+
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from .conftest import ROOT, Api, clean_environment, free_port
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+
+@pytest.fixture(scope="module")
+def cut_off(stack):
+    """A second app server sharing the stack's user pool and bucket, whose DynamoDB is gone."""
+    port = free_port()
+    environment = clean_environment(
+        LANGPORTAL_ENV_FILE=str(stack.env_file),
+        AWS_ENDPOINT_URL_DYNAMODB=f"http://127.0.0.1:{free_port()}",  # nothing listens there
+        GUNICORN_HOST="127.0.0.1",
+        PORT=str(port),
+        WEB_CONCURRENCY="1",
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            requests.get(f"{url}/healthz", timeout=2)
+            break
+        except requests.RequestException:
+            time.sleep(0.2)
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def assert_503(response) -> None:
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "service_unavailable"
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_reading_words_is_503(cut_off, student_tokens):
+    assert_503(Api(cut_off, student_tokens["id_token"]).get("/api/words"))
+
+
+def test_writing_a_word_is_503_and_writes_nothing(cut_off, teacher_tokens, student):
+    before = student.get("/api/words").json()["pagination"]["total_items"]
+    response = Api(cut_off, teacher_tokens["id_token"]).post("/api/words", json={"japanese": "雲", "english": "cloud"})
+    assert_503(response)
+    assert student.get("/api/words").json()["pagination"]["total_items"] == before
+
+
+def test_readiness_names_what_is_down(cut_off):
+    response = requests.get(f"{cut_off}/readyz", timeout=30)
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "checks": {"dynamodb": "unavailable", "s3": "ok"}}
+    assert requests.get(f"{cut_off}/healthz", timeout=5).status_code == 200
