@@ -23,7 +23,8 @@ def prepare(*, seed: bool, endpoint: str) -> dict[str, str]:
     if seed and table_name("words") in created:
         document_upload(bucket=settings.MEDIA_BUCKET, key=STARTER_KEY, document=starter_document())
         _, result = seed_from_s3(bucket=settings.MEDIA_BUCKET, key=STARTER_KEY, progress=progress.bar)
-        print(f"Loaded the starter vocabulary: {len(result.created_words)} words in {len(result.created_groups)} groups.")
+        words, groups = len(result.created_words), len(result.created_groups)
+        print(f"Loaded the starter vocabulary: {words} words in {groups} groups.")
     return {
         "COGNITO_USER_POOL_ID": pool.pool_id,
         "COGNITO_APP_CLIENT_IDS": pool.client_id,
