@@ -75,9 +75,7 @@ def _remember(username: str, password: str) -> None:
     path.chmod(0o600)
 
 
-def user_upsert(
-    *, username: str, group: str, password: str | None = None, pool_id: str | None = None
-) -> Credentials:
+def user_upsert(*, username: str, group: str, password: str | None = None, pool_id: str | None = None) -> Credentials:
     """Create the user or update their password and group."""
     if group not in roles.GROUPS:
         raise InvalidInput(f"Unknown group {group!r}; choose one of {', '.join(roles.GROUPS)}.")

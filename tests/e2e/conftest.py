@@ -70,8 +70,17 @@ class Stack:
         return read_env_file(self.env_file)
 
     def start(self) -> Stack:
-        command = [sys.executable, "-m", "langportal.local", "--port", str(self.port), "--aws-port", str(self.aws_port),
-                   "--data-dir", str(self.data_dir)]
+        command = [
+            sys.executable,
+            "-m",
+            "langportal.local",
+            "--port",
+            str(self.port),
+            "--aws-port",
+            str(self.aws_port),
+            "--data-dir",
+            str(self.data_dir),
+        ]
         environment = clean_environment()
         started_at = self.log.stat().st_size if self.log.exists() else 0  # a restart appends to the log
         with self.log.open("a") as log:
