@@ -51,15 +51,19 @@ def restore(data: bytes) -> None:
                 backends[account][region] = backend
 
 
+class StateUnreadable(Exception):
+    pass
+
+
 class Emulator:
     def __init__(self, *, port: int, state_file: Path | None = None, autosave: float = 60.0):
         self.port = port
         self.state_file = state_file
         self.autosave = autosave
-        self.restored = False
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         self._stopping = threading.Event()
         self._saver: threading.Thread | None = None
+        self._started = False
 
     @property
     def endpoint(self) -> str:
@@ -67,9 +71,15 @@ class Emulator:
 
     def start(self) -> None:
         if self.state_file and self.state_file.is_file():
-            restore(self.state_file.read_bytes())
-            self.restored = True
+            try:
+                restore(self.state_file.read_bytes())
+            except Exception as error:  # any unpickling failure means the same to the user
+                raise StateUnreadable(
+                    f"{self.state_file} cannot be loaded ({error}); it may come from another moto version. "
+                    "`make clean-local` starts afresh."
+                ) from error
         self._server.start()
+        self._started = True
         if self.state_file and self.autosave:
             self._saver = threading.Thread(target=self._autosave, name="emulator-autosave", daemon=True)
             self._saver.start()
@@ -89,9 +99,13 @@ class Emulator:
             except RuntimeError:  # a request changed the state while we copied it
                 logger.debug("Autosave skipped; the next one will catch up.")
 
-    def stop(self) -> None:
+    def stop(self) -> bool:
+        """Stop and save; False when it never started (nothing to save)."""
+        if not self._started:
+            return False
         self._stopping.set()
         if self._saver:
             self._saver.join()
         self._server.stop()
         self.save()
+        return True

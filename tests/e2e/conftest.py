@@ -17,6 +17,8 @@ import boto3
 import pytest
 import requests
 
+from langportal.local.runner import read_env_file
+
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 120
 
@@ -36,11 +38,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def read_env_file(path: Path) -> dict[str, str]:
-    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line and not line.startswith("#"))
-    return {key: value for key, value in pairs}
 
 
 @dataclass
