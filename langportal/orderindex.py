@@ -221,15 +221,15 @@ class Slice:
     total: int
 
 
-def read_slice(name: str, *, offset: int, limit: int, descending: bool = False) -> Slice:
+def read_slice(name: str, *, offset: int, limit: int, descending: bool = False, consistent: bool = False) -> Slice:
     """The ids at positions [offset, offset + limit) in ascending or descending order."""
-    for consistent in (False, True):
-        root = read_roots([name], consistent=consistent)[name]
+    for strongly in dict.fromkeys((consistent, True)):
+        root = read_roots([name], consistent=strongly)[name]
         total = root.total
         start = total - offset - limit if descending else offset
         stop = start + limit
         spans = root.spans(max(start, 0), max(stop, 0))
-        leaves = read_leaves([(name, leaf_id) for leaf_id, _, _ in spans], consistent=consistent)
+        leaves = read_leaves([(name, leaf_id) for leaf_id, _, _ in spans], consistent=strongly)
         if all((name, leaf_id) in leaves for leaf_id, _, _ in spans):
             entries = [value for leaf_id, low, high in spans for value in leaves[(name, leaf_id)][low:high]]
             ids = [entry_id(value) for value in entries]

@@ -208,6 +208,8 @@ def words_write(pairs: list[tuple[Word | None, Word | None]]) -> None:
     they join or leave change in one transaction. A word changed since `old` was read
     raises WordChanged; a group that does not exist raises GroupNotFound.
     """
+    if not pairs:
+        return
     deltas: dict[str, int] = defaultdict(int)
     for old, new in pairs:
         for group_id in old.group_ids if old else ():
@@ -277,9 +279,9 @@ def groups_page(*, descending: bool, offset: int, limit: int):
     return groups_get(page.ids), page.total
 
 
-def group_word_ids(group_id: str, *, offset: int, limit: int) -> list[str]:
-    """Ids of a group's words, in Japanese order."""
-    return orderindex.read_slice(words_index("japanese", group_id), offset=offset, limit=limit).ids
+def group_word_ids(group_id: str, *, limit: int) -> list[str]:
+    """Ids of a group's first words, read consistently (to empty the group)."""
+    return orderindex.read_slice(words_index("japanese", group_id), offset=0, limit=limit, consistent=True).ids
 
 
 def _group_change(old: Group | None, new: Group | None) -> dict[str, Change]:

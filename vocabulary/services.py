@@ -192,7 +192,7 @@ def group_rename(*, group_id: str, name: str, now: datetime | None = None) -> Gr
 def group_delete(*, group_id: str) -> None:
     """Delete a group; its words stay in the vocabulary and leave the group first."""
     group_get(group_id=group_id)
-    while word_ids := repo.group_word_ids(group_id, offset=0, limit=MEMBERSHIP_BATCH * 4):
+    while word_ids := repo.group_word_ids(group_id, limit=MEMBERSHIP_BATCH * 4):
         group_remove_words(group_id=group_id, word_ids=word_ids)
     repo.group_write(group_get(group_id=group_id), None)
 
