@@ -22,7 +22,7 @@ import math
 import random
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from langportal.dynamo import Transaction, TransactionConflict, dynamodb_errors
@@ -38,7 +38,7 @@ LEAF_CAPACITY = 400  # a leaf that grows past this splits in two
 BUILD_FILL = 300  # entries per leaf when an index is built in bulk, leaving room to grow
 ID_DIGITS = 12
 ROOT = "root"
-RETRY_ATTEMPTS = 6
+RETRY_SECONDS = 10.0  # how long a writer that keeps losing races on a root tries again
 
 
 def entry(key: str, item_id: str) -> str:
@@ -273,15 +273,15 @@ def _only_index_contention(conflict: TransactionConflict) -> bool:
     return conflict.contended or all(label.startswith("root:") for label in conflict.failed)
 
 
-def commit_with_retry(build: Callable[[Transaction], None], *, client_request_token: str | None = None) -> None:
+def commit_with_retry(build: Callable[[Transaction], None]) -> None:
     """Build a transaction from fresh reads and commit it, again when an index moved.
 
     `build` reads what it needs and stages writes; when the transaction fails only
     because another writer changed one of our indexes first, it is built again.
     Failed conditions of the caller's own items propagate as TransactionConflict.
     """
-    for attempt in range(RETRY_ATTEMPTS):
-        transaction = Transaction(client_request_token=client_request_token)
+    for attempt in _retries():
+        transaction = Transaction()
         try:
             build(transaction)
             transaction.commit()
@@ -290,8 +290,19 @@ def commit_with_retry(build: Callable[[Transaction], None], *, client_request_to
             if not _only_index_contention(conflict):
                 raise
             logger.info("Index contention on %s, attempt %d", sorted(conflict.failed), attempt + 1)
-            time.sleep(random.uniform(0, 0.02 * 2**attempt))
     raise Unavailable("Too many concurrent changes. Please retry shortly.")
+
+
+def _retries() -> Iterator[int]:
+    """Attempt numbers for RETRY_SECONDS, with exponential backoff and full jitter between."""
+    deadline = time.monotonic() + RETRY_SECONDS
+    attempt = 0
+    while True:
+        yield attempt
+        if time.monotonic() >= deadline:
+            return
+        time.sleep(random.uniform(0, min(1.0, 0.025 * 2**attempt)))
+        attempt += 1
 
 
 def rebuild(name: str, change: Change) -> None:
@@ -300,7 +311,7 @@ def rebuild(name: str, change: Change) -> None:
     For bulk loads, where one transaction could not hold every leaf. Readers see the
     old index until the root swaps, then the new one.
     """
-    for attempt in range(RETRY_ATTEMPTS):
+    for _ in _retries():
         root = read_roots([name], consistent=True)[name]
         old = read_leaves([(name, pointer.leaf_id) for pointer in root.leaves], consistent=True)
         current = [value for pointer in root.leaves for value in old.get((name, pointer.leaf_id), [])]
@@ -316,7 +327,6 @@ def rebuild(name: str, change: Change) -> None:
                 _root_item(Root(name, root.version, pointers)).save(condition=_unchanged(root))
         except Conflict:
             _delete_leaves(name, new)
-            time.sleep(random.uniform(0, 0.05 * 2**attempt))
             continue
         _delete_leaves(name, {pointer.leaf_id for pointer in root.leaves})
         return

@@ -1,4 +1,8 @@
-"""moto's server on loopback, with its state kept in a file between runs.
+"""moto's server on loopback, one request at a time, with its state kept in a file.
+
+moto's backends do not lock: two concurrent requests could both pass a DynamoDB
+condition, which real DynamoDB never allows. Serving one request at a time makes
+every operation atomic, as in AWS, and lets snapshots see whole requests only.
 
 moto holds everything in memory. We pickle the backends of the services we use
 (DynamoDB, S3, Cognito) on stop and every `autosave` seconds, and load them before
@@ -17,9 +21,9 @@ from pathlib import Path
 
 from joserfc.jwk import RSAKey
 from moto.backends import get_backend
-from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
 
-logger = logging.getLogger(__name__)
 logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per emulator request is noise
 
 SERVICES = ("dynamodb", "s3", "cognito-idp")
@@ -55,12 +59,25 @@ class StateUnreadable(Exception):
     pass
 
 
+class OneAtATime:
+    """WSGI middleware: the whole request, body included, under one lock."""
+
+    def __init__(self, app, lock: threading.Lock):
+        self.app, self.lock = app, lock
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return list(self.app(environ, start_response))
+
+
 class Emulator:
     def __init__(self, *, port: int, state_file: Path | None = None, autosave: float = 60.0):
         self.port = port
         self.state_file = state_file
         self.autosave = autosave
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        self._lock = threading.Lock()
+        self._server = None
+        self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._saver: threading.Thread | None = None
         self._started = False
@@ -78,7 +95,10 @@ class Emulator:
                     f"{self.state_file} cannot be loaded ({error}); it may come from another moto version. "
                     "`make clean-local` starts afresh."
                 ) from error
-        self._server.start()
+        app = OneAtATime(DomainDispatcherApplication(create_backend_app), self._lock)
+        self._server = make_server("127.0.0.1", self.port, app, threaded=True, request_handler=MotoRequestHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)
+        self._thread.start()
         self._started = True
         if self.state_file and self.autosave:
             self._saver = threading.Thread(target=self._autosave, name="emulator-autosave", daemon=True)
@@ -89,15 +109,14 @@ class Emulator:
         if not self.state_file:
             return
         temporary = self.state_file.with_suffix(".tmp")
-        temporary.write_bytes(snapshot())
+        with self._lock:
+            data = snapshot()
+        temporary.write_bytes(data)
         os.replace(temporary, self.state_file)
 
     def _autosave(self) -> None:
         while not self._stopping.wait(self.autosave):
-            try:
-                self.save()
-            except RuntimeError:  # a request changed the state while we copied it
-                logger.debug("Autosave skipped; the next one will catch up.")
+            self.save()
 
     def stop(self) -> bool:
         """Stop and save; False when it never started (nothing to save)."""
@@ -106,6 +125,7 @@ class Emulator:
         self._stopping.set()
         if self._saver:
             self._saver.join()
-        self._server.stop()
+        self._server.shutdown()
+        self._thread.join()
         self.save()
         return True

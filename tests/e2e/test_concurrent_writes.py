@@ -1,0 +1,52 @@
+"""Teachers writing at the same time: every word lands, in every index, counted once.
+
+Writers racing on the same indexes retry on the server; a client told 503 retries
+after Retry-After, as the API asks, and a 503 must have written nothing.
+"""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+WRITERS = 8
+WORDS = 24
+
+
+def post_until_accepted(api, path: str, body: dict):
+    for _ in range(5):
+        response = api.post(path, json=body)
+        if response.status_code != 503:
+            return response
+        time.sleep(int(response.headers["Retry-After"]))
+    return response
+
+
+def test_parallel_creates_are_all_listed_once(teacher, student):
+    group = teacher.post("/api/groups", json={"name": "Parallel"}).json()
+    before = student.get("/api/words").json()["pagination"]["total_items"]
+
+    def create(number: int):
+        body = {
+            "japanese": f"語{number}",
+            "kana": "ご",
+            "english": f"parallel {number:02d}",
+            "group_ids": [group["id"]],
+        }
+        return post_until_accepted(teacher, "/api/words", body)
+
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        responses = list(pool.map(create, range(WORDS)))
+    assert [response.status_code for response in responses] == [201] * WORDS
+    created = {response.json()["id"] for response in responses}
+    assert len(created) == WORDS
+    assert student.get("/api/words").json()["pagination"]["total_items"] == before + WORDS
+    assert student.get(f"/api/groups/{group['id']}").json()["word_count"] == WORDS
+    for order in ("japanese", "romaji", "english", "created_at"):
+        listed = student.get(f"/api/groups/{group['id']}/words?per_page=100&sort_by={order}").json()
+        assert {item["id"] for item in listed["items"]} == created, order
+        assert listed["pagination"]["total_items"] == WORDS
+    by_english = student.get(f"/api/groups/{group['id']}/words?per_page=100&sort_by=english").json()["items"]
+    assert [item["english"] for item in by_english] == [f"parallel {number:02d}" for number in range(WORDS)]
