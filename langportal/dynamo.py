@@ -46,10 +46,6 @@ def transaction_connection() -> Connection:
     )
 
 
-def error_code(error: PynamoDBException) -> str | None:
-    return error.cause_response_code
-
-
 @contextmanager
 def dynamodb_errors() -> Iterator[None]:
     """Map storage failures to our exceptions, once, for every repository.
@@ -62,7 +58,7 @@ def dynamodb_errors() -> Iterator[None]:
     except PynamoDBException as error:
         if error.cause is not None and is_unavailable(error.cause):
             raise Unavailable("The database is unavailable. Please retry shortly.") from error
-        if error_code(error) == "ConditionalCheckFailedException":
+        if error.cause_response_code == "ConditionalCheckFailedException":
             raise Conflict() from error
         raise
 
@@ -100,8 +96,8 @@ class Transaction:
 
     MAX_ITEMS = 100
 
-    def __init__(self, *, client_request_token: str | None = None):
-        self._write = TransactWrite(connection=transaction_connection(), client_request_token=client_request_token)
+    def __init__(self):
+        self._write = TransactWrite(connection=transaction_connection())
         self._labels: dict[str, list[str]] = {"check": [], "delete": [], "put": [], "update": []}
 
     def __len__(self) -> int:

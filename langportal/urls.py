@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from langportal import health
 
+handler400 = "langportal.api.errors.json_bad_request"
+handler403 = "langportal.api.errors.json_forbidden"
 handler404 = "langportal.api.errors.json_not_found"
 handler500 = "langportal.api.errors.json_server_error"
 

@@ -62,15 +62,21 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     )
 
 
-def json_not_found(request, exception=None) -> JsonResponse:
-    """handler404 for paths that match no view; HTML stays for the admin."""
-    if request.path.startswith("/api/"):
-        return JsonResponse(envelope("not_found", "No such endpoint."), status=404)
-    return defaults.page_not_found(request, exception)
+def _api_or_html(status: int, code: str, message: str, html_view):
+    """A Django error handler: the envelope under /api/, Django's own page elsewhere."""
+
+    def handler(request, exception=None):
+        if request.path.startswith("/api/"):
+            return JsonResponse(envelope(code, message), status=status)
+        return html_view(request) if exception is None else html_view(request, exception)
+
+    return handler
 
 
-def json_server_error(request) -> JsonResponse:
-    """handler500: errors raised outside DRF's views (middleware, URL resolution)."""
-    if request.path.startswith("/api/"):
-        return JsonResponse(envelope("internal_error", "Something went wrong on our side."), status=500)
-    return defaults.server_error(request)
+# Errors raised outside DRF's views: a bad Host header, unknown paths, crashes in middleware.
+json_bad_request = _api_or_html(400, "bad_request", "The request could not be understood.", defaults.bad_request)
+json_forbidden = _api_or_html(
+    403, "permission_denied", "You do not have permission to do this.", defaults.permission_denied
+)
+json_not_found = _api_or_html(404, "not_found", "No such endpoint.", defaults.page_not_found)
+json_server_error = _api_or_html(500, "internal_error", "Something went wrong on our side.", defaults.server_error)

@@ -273,3 +273,14 @@ def test_unknown_api_path_is_a_json_404(student_api, aws):
 
 def test_wrong_method_is_a_json_405(teacher_api, words):
     assert_error(teacher_api.post("/api/words/1", {}, format="json"), 405, "method_not_allowed")
+
+
+def test_bad_host_header_under_api_is_a_json_400(student_api):
+    response = student_api.get("/api/words", HTTP_HOST="evil.example")
+    assert_error(response, 400, "bad_request")
+
+
+def test_pages_outside_the_api_keep_django_html(client, aws):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
