@@ -47,13 +47,23 @@ def _client(token: str) -> APIClient:
 
 
 @pytest.fixture
-def student_api(make_tokens, db) -> APIClient:
-    return _client(make_tokens("student").id_token)
+def make_api(make_tokens, db):
+    """An API client signed in as a user of the pool (created on first use)."""
+
+    def make(username: str, group: str = "students") -> APIClient:
+        return _client(make_tokens(username, group).id_token)
+
+    return make
 
 
 @pytest.fixture
-def teacher_api(make_tokens, db) -> APIClient:
-    return _client(make_tokens("teacher", "teachers").id_token)
+def student_api(make_api) -> APIClient:
+    return make_api("student")
+
+
+@pytest.fixture
+def teacher_api(make_api) -> APIClient:
+    return make_api("teacher", "teachers")
 
 
 class DynamoDBReads:

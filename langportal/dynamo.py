@@ -4,6 +4,8 @@ and the one place where DynamoDB errors become our exceptions."""
 from __future__ import annotations
 
 import functools
+import random
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -63,6 +65,25 @@ def dynamodb_errors() -> Iterator[None]:
         raise
 
 
+RETRY_SECONDS = 10.0  # how long a writer that keeps losing races tries again
+
+
+def retries(seconds: float = RETRY_SECONDS) -> Iterator[int]:
+    """Attempt numbers for `seconds`, with exponential backoff and full jitter between.
+
+    For writes that lose races (a changed root, a contended item): build from fresh
+    reads and try again; the caller decides what to do when the time is up.
+    """
+    deadline = time.monotonic() + seconds
+    attempt = 0
+    while True:
+        yield attempt
+        if time.monotonic() >= deadline:
+            return
+        time.sleep(random.uniform(0, min(1.0, 0.025 * 2**attempt)))
+        attempt += 1
+
+
 def table_models() -> list[type[Model]]:
     """Every PynamoDB model declared in an installed app's models module."""
     return [
@@ -96,8 +117,10 @@ class Transaction:
 
     MAX_ITEMS = 100
 
-    def __init__(self):
-        self._write = TransactWrite(connection=transaction_connection())
+    def __init__(self, *, client_request_token: str | None = None):
+        # DynamoDB answers a repeat of the same token within ten minutes as a success
+        # without writing again: botocore's own retries of one request are then safe.
+        self._write = TransactWrite(connection=transaction_connection(), client_request_token=client_request_token)
         self._labels: dict[str, list[str]] = {"check": [], "delete": [], "put": [], "update": []}
 
     def __len__(self) -> int:

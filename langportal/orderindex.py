@@ -19,13 +19,11 @@ from __future__ import annotations
 import bisect
 import logging
 import math
-import random
 import secrets
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from langportal.dynamo import Transaction, TransactionConflict, dynamodb_errors
+from langportal.dynamo import Transaction, TransactionConflict, dynamodb_errors, retries
 from langportal.errors import Conflict, Unavailable
 from langportal.models import OrderNodeModel
 
@@ -38,7 +36,6 @@ LEAF_CAPACITY = 400  # a leaf that grows past this splits in two
 BUILD_FILL = 300  # entries per leaf when an index is built in bulk, leaving room to grow
 ID_DIGITS = 12
 ROOT = "root"
-RETRY_SECONDS = 10.0  # how long a writer that keeps losing races on a root tries again
 
 
 def entry(key: str, item_id: str) -> str:
@@ -280,7 +277,7 @@ def commit_with_retry(build: Callable[[Transaction], None]) -> None:
     because another writer changed one of our indexes first, it is built again.
     Failed conditions of the caller's own items propagate as TransactionConflict.
     """
-    for attempt in _retries():
+    for attempt in retries():
         transaction = Transaction()
         try:
             build(transaction)
@@ -293,25 +290,13 @@ def commit_with_retry(build: Callable[[Transaction], None]) -> None:
     raise Unavailable("Too many concurrent changes. Please retry shortly.")
 
 
-def _retries() -> Iterator[int]:
-    """Attempt numbers for RETRY_SECONDS, with exponential backoff and full jitter between."""
-    deadline = time.monotonic() + RETRY_SECONDS
-    attempt = 0
-    while True:
-        yield attempt
-        if time.monotonic() >= deadline:
-            return
-        time.sleep(random.uniform(0, min(1.0, 0.025 * 2**attempt)))
-        attempt += 1
-
-
 def rebuild(name: str, change: Change) -> None:
     """Apply a large change to one index: write new leaves, swap the root, drop the old.
 
     For bulk loads, where one transaction could not hold every leaf. Readers see the
     old index until the root swaps, then the new one.
     """
-    for _ in _retries():
+    for _ in retries():
         root = read_roots([name], consistent=True)[name]
         old = read_leaves([(name, pointer.leaf_id) for pointer in root.leaves], consistent=True)
         current = [value for pointer in root.leaves for value in old.get((name, pointer.leaf_id), [])]

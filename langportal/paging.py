@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from langportal.errors import NotFound
+from django.core import signing
+
+from langportal.errors import InvalidInput, NotFound
 
 PER_PAGE_DEFAULT = 20
 PER_PAGE_MAX = 100
@@ -45,3 +47,30 @@ def page_of(items: list, *, page: int, per_page: int, total: int) -> Page:
             details={"total_pages": result.total_pages},
         )
     return result
+
+
+# --- cursors: where a query-backed listing goes on -----------------------------------
+
+CURSOR_SALT = "langportal.paging.cursor"
+
+
+class InvalidCursor(InvalidInput):
+    code = "invalid_cursor"
+    default_message = "The cursor is not one this listing gave out."
+
+
+def cursor_encode(key: dict | None, *, scope: str) -> str | None:
+    """An opaque, signed token for DynamoDB's LastEvaluatedKey, bound to one listing."""
+    return signing.dumps({"scope": scope, "key": key}, salt=CURSOR_SALT, compress=True) if key else None
+
+
+def cursor_decode(value: str | None, *, scope: str) -> dict | None:
+    if not value:
+        return None
+    try:
+        data = signing.loads(value, salt=CURSOR_SALT)
+    except signing.BadSignature as error:
+        raise InvalidCursor(details={"cursor": ["Invalid cursor."]}) from error
+    if data.get("scope") != scope:
+        raise InvalidCursor(details={"cursor": ["This cursor belongs to another listing."]})
+    return data["key"]

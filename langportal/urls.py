@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/", include("vocabulary.urls")),
+    path("api/", include("lrs.urls")),
     path("admin/", admin.site.urls),
 ]

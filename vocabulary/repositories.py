@@ -201,6 +201,10 @@ def words_page(*, order: str, descending: bool, offset: int, limit: int, group_i
     return words_get(page.ids), page.total
 
 
+def words_total() -> int:
+    return orderindex.read_total(words_index("created_at"))
+
+
 def words_write(pairs: list[tuple[Word | None, Word | None]]) -> None:
     """Create (None, new), replace (old, new) or delete (old, None) words atomically.
 

@@ -84,6 +84,8 @@ class WordOutput(serializers.Serializer):
     image_url = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+    correct_count = serializers.SerializerMethodField(help_text="How often the caller answered it right.")
+    wrong_count = serializers.SerializerMethodField(help_text="How often the caller answered it wrong.")
 
     def get_group_ids(self, word) -> list[str]:
         return sorted(word.group_ids, key=int)
@@ -96,6 +98,17 @@ class WordOutput(serializers.Serializer):
 
     def get_image_url(self, word) -> str | None:
         return services.media_url(word.image_key)
+
+    def _stat(self, word):
+        return self.context.get("stats", {}).get(word.id)
+
+    def get_correct_count(self, word) -> int:
+        stat = self._stat(word)
+        return stat.correct_count if stat else 0
+
+    def get_wrong_count(self, word) -> int:
+        stat = self._stat(word)
+        return stat.wrong_count if stat else 0
 
 
 WordPage = page_serializer(WordOutput, "WordPage")

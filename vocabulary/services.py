@@ -59,6 +59,11 @@ def words_list(*, page: int, per_page: int, sort_by: str, descending: bool, grou
     return page_of(words, page=page, per_page=per_page, total=total)
 
 
+def words_total() -> int:
+    """How many words the vocabulary has."""
+    return repo.words_total()
+
+
 def _derived(japanese: str, kana: str | None, romaji: str | None) -> tuple[str, str]:
     """Kana and romaji, computed from the Japanese when not given."""
     kana = kana or ja.reading(japanese)
@@ -166,6 +171,11 @@ def group_get(*, group_id: str) -> Group:
     if group is None:
         raise GroupNotFound(f"No group with id {group_id}.")
     return group
+
+
+def groups_get(*, group_ids: list[str]) -> list[Group]:
+    """Groups by id, in the order asked; ids of groups that do not exist are left out."""
+    return repo.groups_get(group_ids)
 
 
 def groups_list(*, page: int, per_page: int, descending: bool = False) -> Page:

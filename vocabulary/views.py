@@ -7,6 +7,8 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsTeacherOrReadOnly
 from langportal.api.pagination import paginated
+from langportal.api.parsing import validated
+from lrs import services as lrs_services
 from vocabulary import services
 from vocabulary.serializers import (
     GroupInput,
@@ -21,10 +23,9 @@ from vocabulary.serializers import (
 )
 
 
-def _valid(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+def _caller_stats(request, words) -> dict:
+    """The caller's own right/wrong counts for these words, shown with them."""
+    return {"stats": lrs_services.word_stats_for(user_id=request.user.sub, word_ids=[word.id for word in words])}
 
 
 def _page_arguments(query: dict) -> dict:
@@ -36,13 +37,13 @@ class WordListView(APIView):
 
     @extend_schema(operation_id="words_list", parameters=[WordQuery], responses=WordPage, tags=["words"])
     def get(self, request):
-        query = _valid(WordQuery, request.query_params)
+        query = validated(WordQuery, request.query_params)
         page = services.words_list(sort_by=query["sort_by"], group_id=query.get("group_id"), **_page_arguments(query))
-        return Response(paginated(page, WordOutput))
+        return Response(paginated(page, WordOutput, _caller_stats(request, page.items)))
 
     @extend_schema(operation_id="words_create", request=WordInput, responses={201: WordOutput}, tags=["words"])
     def post(self, request):
-        word = services.word_create(**_valid(WordInput, request.data))
+        word = services.word_create(**validated(WordInput, request.data))
         return Response(WordOutput(word).data, status=status.HTTP_201_CREATED)
 
 
@@ -51,16 +52,17 @@ class WordDetailView(APIView):
 
     @extend_schema(operation_id="words_retrieve", responses=WordOutput, tags=["words"])
     def get(self, request, word_id: str):
-        return Response(WordOutput(services.word_get(word_id=word_id)).data)
+        word = services.word_get(word_id=word_id)
+        return Response(WordOutput(word, context=_caller_stats(request, [word])).data)
 
     @extend_schema(operation_id="words_update", request=WordInput, responses=WordOutput, tags=["words"])
     def put(self, request, word_id: str):
-        word = services.word_update(word_id=word_id, **_valid(WordInput, request.data))
+        word = services.word_update(word_id=word_id, **validated(WordInput, request.data))
         return Response(WordOutput(word).data)
 
     @extend_schema(operation_id="words_partial_update", request=WordInput, responses=WordOutput, tags=["words"])
     def patch(self, request, word_id: str):
-        word = services.word_update(word_id=word_id, **_valid(WordInput, request.data, partial=True))
+        word = services.word_update(word_id=word_id, **validated(WordInput, request.data, partial=True))
         return Response(WordOutput(word).data)
 
     @extend_schema(operation_id="words_destroy", responses={204: None}, tags=["words"])
@@ -74,12 +76,12 @@ class GroupListView(APIView):
 
     @extend_schema(operation_id="groups_list", parameters=[GroupQuery], responses=GroupPage, tags=["groups"])
     def get(self, request):
-        page = services.groups_list(**_page_arguments(_valid(GroupQuery, request.query_params)))
+        page = services.groups_list(**_page_arguments(validated(GroupQuery, request.query_params)))
         return Response(paginated(page, GroupOutput))
 
     @extend_schema(operation_id="groups_create", request=GroupInput, responses={201: GroupOutput}, tags=["groups"])
     def post(self, request):
-        group = services.group_create(**_valid(GroupInput, request.data))
+        group = services.group_create(**validated(GroupInput, request.data))
         return Response(GroupOutput(group).data, status=status.HTTP_201_CREATED)
 
 
@@ -92,7 +94,7 @@ class GroupDetailView(APIView):
 
     @extend_schema(operation_id="groups_rename", request=GroupInput, responses=GroupOutput, tags=["groups"])
     def patch(self, request, group_id: str):
-        group = services.group_rename(group_id=group_id, **_valid(GroupInput, request.data))
+        group = services.group_rename(group_id=group_id, **validated(GroupInput, request.data))
         return Response(GroupOutput(group).data)
 
     @extend_schema(operation_id="groups_destroy", responses={204: None}, tags=["groups"])
@@ -106,13 +108,13 @@ class GroupWordsView(APIView):
 
     @extend_schema(operation_id="groups_words_list", parameters=[WordQuery], responses=WordPage, tags=["groups"])
     def get(self, request, group_id: str):
-        query = _valid(WordQuery, request.query_params)
+        query = validated(WordQuery, request.query_params)
         page = services.words_list(sort_by=query["sort_by"], group_id=group_id, **_page_arguments(query))
-        return Response(paginated(page, WordOutput))
+        return Response(paginated(page, WordOutput, _caller_stats(request, page.items)))
 
     @extend_schema(operation_id="groups_words_add", request=GroupWordsInput, responses=GroupOutput, tags=["groups"])
     def post(self, request, group_id: str):
-        group = services.group_add_words(group_id=group_id, **_valid(GroupWordsInput, request.data))
+        group = services.group_add_words(group_id=group_id, **validated(GroupWordsInput, request.data))
         return Response(GroupOutput(group).data)
 
 

@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 from moto import mock_aws
+from rest_framework.test import APIClient
 
+from accounts.models import User
 from conftest import counting_dynamodb_reads
 from langportal.local import provision
 from vocabulary import repositories as repo
@@ -90,3 +92,18 @@ def test_a_group_page_is_bounded_too(big_vocabulary):
     assert page.total == size
     assert len(page.items) == size - (last - 1) * 20
     assert reads.items <= 2 * 20 + 10
+
+
+def test_the_api_page_with_the_callers_statistics_is_bounded_too(big_vocabulary):
+    """What GET /api/words reads: the index, the words and the caller's statistics.
+
+    The token check reads nothing from DynamoDB, so the caller is signed in directly.
+    """
+    client = APIClient()
+    client.force_authenticate(User(username="reader", sub="reader-sub"))
+    with counting_dynamodb_reads() as reads:
+        response = client.get("/api/words?page=1000&per_page=100&sort_by=english&order=desc")
+    assert response.status_code == 200
+    assert len(response.json()["items"]) == 100
+    assert "BatchGetItem" in reads.calls
+    assert reads.items <= 2 * 100 + 10

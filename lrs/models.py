@@ -1,0 +1,103 @@
+"""Learning record store tables; access patterns in docs/data-model.md."""
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from langportal.dynamo import BaseMeta, table_name
+
+
+class StudySessionModel(Model):
+    """A student's study session; ids are ULIDs, so a student's sessions sort by start."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("study-sessions")
+
+    user_id = UnicodeAttribute(hash_key=True)
+    session_id = UnicodeAttribute(range_key=True)
+    group_id = UnicodeAttribute()
+    group_name = UnicodeAttribute()
+    activity = UnicodeAttribute()
+    started_at = UTCDateTimeAttribute()
+    ended_at = UTCDateTimeAttribute(null=True)
+    last_review_at = UTCDateTimeAttribute(null=True)
+    review_items_count = NumberAttribute(default=0)
+    correct_count = NumberAttribute(default=0)
+
+
+class ReviewModel(Model):
+    """One answer in a session; ids are ULIDs, so a session's reviews sort by time."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("reviews")
+
+    session_id = UnicodeAttribute(hash_key=True)
+    review_id = UnicodeAttribute(range_key=True)
+    user_id = UnicodeAttribute()
+    word_id = UnicodeAttribute()
+    correct = BooleanAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class WordStatModel(Model):
+    """How one student has done on one word."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("word-stats")
+
+    user_id = UnicodeAttribute(hash_key=True)
+    word_id = UnicodeAttribute(range_key=True)
+    correct_count = NumberAttribute(default=0)
+    wrong_count = NumberAttribute(default=0)
+    last_reviewed_at = UTCDateTimeAttribute(null=True)
+
+
+class StreakExpiryIndex(GlobalSecondaryIndex):
+    """Students whose current streak breaks on a given UTC day (sparse: only live streaks)."""
+
+    class Meta:
+        index_name = "streak-expiry"
+        projection = KeysOnlyProjection()
+
+    streak_expiry_day = UnicodeAttribute(hash_key=True)
+    streak_expires_at = UnicodeAttribute(range_key=True)
+
+
+class StudentModel(Model):
+    """A student's totals and streak, kept up to date by every review."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("students")
+
+    user_id = UnicodeAttribute(hash_key=True)
+    sessions_count = NumberAttribute(default=0)
+    reviews_count = NumberAttribute(default=0)
+    correct_count = NumberAttribute(default=0)
+    words_studied = NumberAttribute(default=0)
+    group_ids = UnicodeSetAttribute(null=True)
+    time_zone = UnicodeAttribute(null=True)
+    last_study_day = UnicodeAttribute(null=True)
+    current_streak = NumberAttribute(default=0)
+    longest_streak = NumberAttribute(default=0)
+    streak_expiry_day = UnicodeAttribute(null=True)
+    streak_expires_at = UnicodeAttribute(null=True)
+    streak_expiry = StreakExpiryIndex()
+
+
+class IdempotencyKeyModel(Model):
+    """A client's Idempotency-Key and the review it recorded; expires after a day."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("idempotency-keys")
+
+    key = UnicodeAttribute(hash_key=True)
+    session_id = UnicodeAttribute()
+    review_id = UnicodeAttribute()
+    expires_at = TTLAttribute()

@@ -1,0 +1,363 @@
+"""The only code that reads and writes study records in DynamoDB.
+
+A student's sessions are a query on their user id, a session's reviews a query on the
+session id, a student's word statistics a query or batch read on their user id. One
+review is one transaction. Access patterns: docs/data-model.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DoesNotExist
+
+from langportal.dynamo import Transaction, dynamodb_errors
+from langportal.errors import Conflict
+from lrs.models import IdempotencyKeyModel, ReviewModel, StudentModel, StudySessionModel, WordStatModel
+
+IDEMPOTENCY_TTL = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    user_id: str
+    group_id: str
+    group_name: str
+    activity: str
+    started_at: datetime
+    ended_at: datetime | None = None
+    last_review_at: datetime | None = None
+    review_items_count: int = 0
+    correct_count: int = 0
+
+
+@dataclass(frozen=True)
+class Review:
+    id: str
+    session_id: str
+    user_id: str
+    word_id: str
+    correct: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class WordStat:
+    word_id: str
+    correct_count: int = 0
+    wrong_count: int = 0
+    last_reviewed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Student:
+    user_id: str
+    sessions_count: int = 0
+    reviews_count: int = 0
+    correct_count: int = 0
+    words_studied: int = 0
+    group_ids: frozenset[str] = frozenset()
+    time_zone: str | None = None
+    last_study_day: str | None = None
+    current_streak: int = 0
+    longest_streak: int = 0
+    streak_expires_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Streak:
+    """A student's streak after a review: what to store."""
+
+    last_study_day: str
+    current: int
+    longest: int
+    expiry_day: str
+    expires_at: str
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page of a query stopped (DynamoDB's LastEvaluatedKey), or None at the end."""
+
+    items: list
+    next_key: dict | None
+
+
+def _session(item: StudySessionModel) -> Session:
+    return Session(
+        id=item.session_id,
+        user_id=item.user_id,
+        group_id=item.group_id,
+        group_name=item.group_name,
+        activity=item.activity,
+        started_at=item.started_at,
+        ended_at=item.ended_at,
+        last_review_at=item.last_review_at,
+        review_items_count=int(item.review_items_count),
+        correct_count=int(item.correct_count),
+    )
+
+
+def _review(item: ReviewModel) -> Review:
+    return Review(item.review_id, item.session_id, item.user_id, item.word_id, item.correct, item.created_at)
+
+
+def _word_stat(item: WordStatModel) -> WordStat:
+    return WordStat(item.word_id, int(item.correct_count), int(item.wrong_count), item.last_reviewed_at)
+
+
+def _student(item: StudentModel) -> Student:
+    return Student(
+        user_id=item.user_id,
+        sessions_count=int(item.sessions_count),
+        reviews_count=int(item.reviews_count),
+        correct_count=int(item.correct_count),
+        words_studied=int(item.words_studied),
+        group_ids=frozenset(item.group_ids or ()),
+        time_zone=item.time_zone,
+        last_study_day=item.last_study_day,
+        current_streak=int(item.current_streak),
+        longest_streak=int(item.longest_streak),
+        streak_expires_at=item.streak_expires_at,
+    )
+
+
+def _get(model, *key):
+    with dynamodb_errors():
+        try:
+            return model.get(*key)
+        except DoesNotExist:
+            return None
+
+
+def _page(query, convert) -> Cursor:
+    with dynamodb_errors():
+        results = query()
+        items = [convert(item) for item in results]
+    return Cursor(items, results.last_evaluated_key)
+
+
+# --- sessions ------------------------------------------------------------------------
+
+
+def session_create(session: Session, *, time_zone: str | None) -> None:
+    """Store a new session and count it for the student, in one transaction."""
+    transaction = Transaction()
+    item = StudySessionModel(
+        session.user_id,
+        session.id,
+        group_id=session.group_id,
+        group_name=session.group_name,
+        activity=session.activity,
+        started_at=session.started_at,
+    )
+    transaction.put(item, condition=StudySessionModel.session_id.does_not_exist(), label="session")
+    actions = [StudentModel.sessions_count.add(1), StudentModel.group_ids.add({session.group_id})]
+    if time_zone:
+        actions.append(StudentModel.time_zone.set(time_zone))
+    transaction.update(StudentModel(session.user_id), actions, label="student")
+    transaction.commit()
+
+
+def session_get(user_id: str, session_id: str) -> Session | None:
+    item = _get(StudySessionModel, user_id, session_id)
+    return _session(item) if item else None
+
+
+def sessions_page(user_id: str, *, limit: int, start: dict | None = None) -> Cursor:
+    """A student's sessions, newest first (session ids are ULIDs)."""
+    return _page(
+        lambda: StudySessionModel.query(
+            user_id, scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=start
+        ),
+        _session,
+    )
+
+
+def session_end(user_id: str, session_id: str, ended_at: datetime) -> None:
+    """Set end_time once; Conflict when the session is missing or already ended."""
+    condition = StudySessionModel.session_id.exists() & StudySessionModel.ended_at.does_not_exist()
+    with dynamodb_errors():
+        StudySessionModel(user_id, session_id).update(
+            actions=[StudySessionModel.ended_at.set(ended_at)], condition=condition
+        )
+
+
+# --- reviews -------------------------------------------------------------------------
+
+
+def review_get(session_id: str, review_id: str) -> Review | None:
+    item = _get(ReviewModel, session_id, review_id)
+    return _review(item) if item else None
+
+
+def reviews_page(session_id: str, *, limit: int, start: dict | None = None) -> Cursor:
+    """A session's reviews in the order they were given."""
+    return _page(lambda: ReviewModel.query(session_id, limit=limit, page_size=limit, last_evaluated_key=start), _review)
+
+
+def review_for_key(user_id: str, key: str) -> Review | None:
+    """The review recorded under a client's Idempotency-Key, if any."""
+    item = _get(IdempotencyKeyModel, _key(user_id, key))
+    return review_get(item.session_id, item.review_id) if item else None
+
+
+def _key(user_id: str, key: str) -> str:
+    return f"{user_id}#{key}"
+
+
+def review_put(
+    review: Review,
+    *,
+    idempotency_key: str | None,
+    first_of_word: bool,
+    streak: Streak | None,
+    streak_before: str | None,
+    attempt: int,
+) -> None:
+    """Record one review: the review, its key, the session's counters, the student's word
+    statistics and totals change in one transaction, or none of them does.
+
+    Conditions name what may have moved since it was read: "session" (ended or gone),
+    "key" (the Idempotency-Key was used meanwhile), "stat" and "student" (another review
+    of the same word or day got there first). TransactionConflict carries those labels.
+    """
+    correct = 1 if review.correct else 0
+    transaction = Transaction(client_request_token=f"{review.id}-{attempt}")
+    transaction.put(
+        ReviewModel(
+            review.session_id,
+            review.id,
+            user_id=review.user_id,
+            word_id=review.word_id,
+            correct=review.correct,
+            created_at=review.created_at,
+        ),
+        condition=ReviewModel.review_id.does_not_exist(),
+        label="review",
+    )
+    if idempotency_key:
+        transaction.put(
+            IdempotencyKeyModel(
+                _key(review.user_id, idempotency_key),
+                session_id=review.session_id,
+                review_id=review.id,
+                expires_at=review.created_at + IDEMPOTENCY_TTL,
+            ),
+            condition=IdempotencyKeyModel.key.does_not_exist(),
+            label="key",
+        )
+    transaction.update(
+        StudySessionModel(review.user_id, review.session_id),
+        [
+            StudySessionModel.review_items_count.add(1),
+            StudySessionModel.correct_count.add(correct),
+            StudySessionModel.last_review_at.set(review.created_at),
+        ],
+        condition=StudySessionModel.session_id.exists() & StudySessionModel.ended_at.does_not_exist(),
+        label="session",
+    )
+    transaction.update(
+        WordStatModel(review.user_id, review.word_id),
+        [
+            WordStatModel.correct_count.add(correct),
+            WordStatModel.wrong_count.add(1 - correct),
+            WordStatModel.last_reviewed_at.set(review.created_at),
+        ],
+        condition=WordStatModel.word_id.does_not_exist() if first_of_word else WordStatModel.word_id.exists(),
+        label="stat",
+    )
+    student_actions = [
+        StudentModel.reviews_count.add(1),
+        StudentModel.correct_count.add(correct),
+        StudentModel.words_studied.add(1 if first_of_word else 0),
+    ]
+    student_condition = None
+    if streak is not None:
+        student_actions += [
+            StudentModel.last_study_day.set(streak.last_study_day),
+            StudentModel.current_streak.set(streak.current),
+            StudentModel.longest_streak.set(streak.longest),
+            StudentModel.streak_expiry_day.set(streak.expiry_day),
+            StudentModel.streak_expires_at.set(streak.expires_at),
+        ]
+        student_condition = (
+            StudentModel.last_study_day.does_not_exist()
+            if streak_before is None
+            else StudentModel.last_study_day == streak_before
+        )
+    transaction.update(StudentModel(review.user_id), student_actions, condition=student_condition, label="student")
+    transaction.commit()
+
+
+# --- word statistics and students ----------------------------------------------------
+
+
+def word_stat_get(user_id: str, word_id: str) -> WordStat | None:
+    item = _get(WordStatModel, user_id, word_id)
+    return _word_stat(item) if item else None
+
+
+def word_stats_get(user_id: str, word_ids: list[str]) -> dict[str, WordStat]:
+    if not word_ids:
+        return {}
+    with dynamodb_errors():
+        items = WordStatModel.batch_get([(user_id, word_id) for word_id in dict.fromkeys(word_ids)])
+        return {item.word_id: _word_stat(item) for item in items}
+
+
+def word_stats_page(user_id: str, *, limit: int, start: dict | None = None) -> Cursor:
+    return _page(
+        lambda: WordStatModel.query(user_id, limit=limit, page_size=limit, last_evaluated_key=start), _word_stat
+    )
+
+
+def student_get(user_id: str) -> Student | None:
+    item = _get(StudentModel, user_id)
+    return _student(item) if item else None
+
+
+def streaks_expiring(day: str, *, until: str) -> list[tuple[str, str]]:
+    """(user id, expiry) of live streaks that break on UTC `day` no later than `until`."""
+    with dynamodb_errors():
+        return [
+            (item.user_id, item.streak_expires_at)
+            for item in StudentModel.streak_expiry.query(day, StudentModel.streak_expires_at <= until)
+        ]
+
+
+def streak_reset(user_id: str, expires_at: str) -> bool:
+    """Set a broken streak to 0, unless a review renewed it since; True when reset."""
+    try:
+        with dynamodb_errors():
+            StudentModel(user_id).update(
+                actions=[
+                    StudentModel.current_streak.set(0),
+                    StudentModel.streak_expiry_day.remove(),
+                    StudentModel.streak_expires_at.remove(),
+                ],
+                condition=StudentModel.streak_expires_at == expires_at,
+            )
+    except Conflict:
+        return False
+    return True
+
+
+def history_delete(user_id: str) -> None:
+    """Delete every session, review and word statistic, and the totals, of one student.
+
+    Not one transaction (a history can be large): the totals go last, and running it
+    again finishes what an interrupted run left.
+    """
+    with dynamodb_errors():
+        for session in StudySessionModel.query(user_id):
+            with ReviewModel.batch_write() as batch:
+                for review in ReviewModel.query(session.session_id):
+                    batch.delete(review)
+            session.delete()
+        with WordStatModel.batch_write() as batch:
+            for stat in WordStatModel.query(user_id):
+                batch.delete(stat)
+        StudentModel(user_id).delete()

@@ -1,0 +1,301 @@
+"""Learning record store rules: sessions, reviews, progress, streaks, resets.
+
+The API, Lambda handlers and management commands all call these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from ulid import ULID
+
+from langportal.dynamo import TransactionConflict, retries
+from langportal.errors import Conflict, NotFound, PermissionDenied, Unavailable
+from langportal.paging import cursor_decode, cursor_encode
+from lrs import repositories as repo
+from lrs.repositories import Review, Session, Streak, Student, WordStat
+from vocabulary import services as vocabulary
+from vocabulary.repositories import Group
+
+STREAK_LOOKBACK_DAYS = 7  # how far back the streak job looks for streaks that broke
+
+
+class Caller(Protocol):
+    """Who is asking: the authenticated user (accounts.models.User fits)."""
+
+    sub: str
+    is_teacher: bool
+
+
+class SessionNotFound(NotFound):
+    code = "session_not_found"
+    default_message = "No such study session."
+
+
+class SessionEnded(Conflict):
+    code = "session_ended"
+    default_message = "This study session has ended."
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    default_message = "This Idempotency-Key was already used for a different review."
+
+
+@dataclass(frozen=True)
+class Listing:
+    items: list
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class SessionDetail:
+    session: Session
+    reviews: Listing
+
+
+@dataclass(frozen=True)
+class Progress:
+    user_id: str
+    last_session: Session | None
+    sessions_count: int
+    reviews_count: int
+    correct_count: int
+    words_studied: int
+    words_available: int
+    active_groups: list[Group]
+    current_streak: int
+    longest_streak: int
+    time_zone: str
+
+    @property
+    def success_rate(self) -> float:
+        return success_rate(self.correct_count, self.reviews_count)
+
+
+def success_rate(correct: int, total: int) -> float:
+    """A percentage with one decimal; 0.0 when nothing was answered."""
+    return round(100 * correct / total, 1) if total else 0.0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def check_may_read(caller: Caller, user_id: str) -> None:
+    """Students read their own records; teachers read everyone's."""
+    if caller.sub != user_id and not caller.is_teacher:
+        raise PermissionDenied("You may only read your own study records.")
+
+
+# --- sessions ------------------------------------------------------------------------
+
+
+def session_start(
+    *, caller: Caller, group_id: str, activity: str, time_zone: str | None = None, now: datetime | None = None
+) -> Session:
+    now = now or _now()
+    group = vocabulary.group_get(group_id=group_id)
+    session = Session(
+        id=str(ULID.from_datetime(now)),
+        user_id=caller.sub,
+        group_id=group.id,
+        group_name=group.name,
+        activity=activity,
+        started_at=now,
+    )
+    repo.session_create(session, time_zone=time_zone)
+    return session
+
+
+def session_get(*, user_id: str, session_id: str) -> Session:
+    session = repo.session_get(user_id, session_id)
+    if session is None:
+        raise SessionNotFound(f"No study session {session_id}.")
+    return session
+
+
+def sessions_list(*, caller: Caller, user_id: str, limit: int, cursor: str | None = None) -> Listing:
+    """A student's sessions, newest first."""
+    check_may_read(caller, user_id)
+    scope = f"sessions:{user_id}"
+    page = repo.sessions_page(user_id, limit=limit, start=cursor_decode(cursor, scope=scope))
+    return Listing(page.items, cursor_encode(page.next_key, scope=scope))
+
+
+def session_detail(*, caller: Caller, user_id: str, session_id: str, limit: int, cursor: str | None = None):
+    check_may_read(caller, user_id)
+    session = session_get(user_id=user_id, session_id=session_id)
+    scope = f"reviews:{session_id}"
+    page = repo.reviews_page(session_id, limit=limit, start=cursor_decode(cursor, scope=scope))
+    return SessionDetail(session, Listing(page.items, cursor_encode(page.next_key, scope=scope)))
+
+
+def session_end(*, caller: Caller, session_id: str, now: datetime | None = None) -> Session:
+    """End one's own session; ending it twice is a conflict."""
+    try:
+        repo.session_end(caller.sub, session_id, now or _now())
+    except Conflict:
+        session_get(user_id=caller.sub, session_id=session_id)  # SessionNotFound when it is not there
+        raise SessionEnded("This study session has already ended.") from None
+    return session_get(user_id=caller.sub, session_id=session_id)
+
+
+# --- reviews -------------------------------------------------------------------------
+
+
+def review_record(
+    *,
+    caller: Caller,
+    session_id: str,
+    word_id: str,
+    correct: bool,
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> Review:
+    """Log one answer in one's own open session, exactly once per Idempotency-Key.
+
+    The review, the session's counters, the word statistics and the student's totals
+    and streak are written in one transaction; a race with another review of the same
+    word or day is retried on fresh reads.
+    """
+    if idempotency_key and (replayed := _replay(caller, idempotency_key, session_id, word_id, correct)):
+        return replayed
+    session = session_get(user_id=caller.sub, session_id=session_id)
+    if session.ended_at is not None:
+        raise SessionEnded()
+    vocabulary.word_get(word_id=word_id)
+    now = now or _now()
+    review = Review(str(ULID.from_datetime(now)), session_id, caller.sub, word_id, correct, now)
+    for attempt in retries():
+        student = repo.student_get(caller.sub)
+        streak = streak_after(student, now)
+        try:
+            repo.review_put(
+                review,
+                idempotency_key=idempotency_key,
+                first_of_word=repo.word_stat_get(caller.sub, word_id) is None,
+                streak=streak,
+                streak_before=student.last_study_day if student else None,
+                attempt=attempt,
+            )
+            return review
+        except TransactionConflict as conflict:
+            if "review" in conflict.failed:
+                return review  # an earlier attempt was stored after all
+            if "key" in conflict.failed:
+                return _replay(caller, idempotency_key, session_id, word_id, correct)
+            if "session" in conflict.failed:
+                session_get(user_id=caller.sub, session_id=session_id)
+                raise SessionEnded() from None
+    raise Unavailable("Too many reviews at once. Please retry shortly.")
+
+
+def _replay(caller: Caller, key: str, session_id: str, word_id: str, correct: bool) -> Review | None:
+    """The review already recorded under this key, if the request is the same one."""
+    review = repo.review_for_key(caller.sub, key)
+    if review is not None and (review.session_id, review.word_id, review.correct) != (session_id, word_id, correct):
+        raise IdempotencyKeyReused()
+    return review
+
+
+# --- streaks -------------------------------------------------------------------------
+
+
+def _zone(student: Student | None) -> ZoneInfo:
+    return ZoneInfo(student.time_zone if student and student.time_zone else "UTC")
+
+
+def streak_after(student: Student | None, now: datetime) -> Streak | None:
+    """The streak once a review at `now` is counted; None when today already counted.
+
+    A streak counts days, in the student's time zone, with at least one review. It
+    breaks when a whole day passes without one: at the start of the day after next.
+    """
+    zone = _zone(student)
+    today = now.astimezone(zone).date()
+    last = date.fromisoformat(student.last_study_day) if student and student.last_study_day else None
+    if last == today:
+        return None
+    current = student.current_streak + 1 if last == today - timedelta(days=1) else 1
+    expires = datetime.combine(today + timedelta(days=2), time(0), tzinfo=zone).astimezone(UTC)
+    return Streak(
+        last_study_day=today.isoformat(),
+        current=current,
+        longest=max(current, student.longest_streak if student else 0),
+        expiry_day=expires.date().isoformat(),
+        expires_at=_instant(expires),
+    )
+
+
+def _instant(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def current_streak(student: Student | None, now: datetime) -> int:
+    """The streak as it stands now, even before the daily job has reset a broken one."""
+    if student is None or not student.streak_expires_at or student.streak_expires_at <= _instant(now):
+        return 0
+    return student.current_streak
+
+
+def streaks_reset(*, now: datetime | None = None, lookback_days: int = STREAK_LOOKBACK_DAYS) -> int:
+    """Set to 0 the stored streaks that broke; returns how many.
+
+    Reads only live streaks that expired, day by day over the last `lookback_days`
+    UTC days: the work grows with the students who study, not with their reviews.
+    Running it twice resets nothing more.
+    """
+    now = now or _now()
+    until = _instant(now)
+    reset = 0
+    for days_ago in range(lookback_days, -1, -1):
+        day = (now - timedelta(days=days_ago)).date().isoformat()
+        for user_id, expires_at in repo.streaks_expiring(day, until=until):
+            reset += repo.streak_reset(user_id, expires_at)
+    return reset
+
+
+# --- progress ------------------------------------------------------------------------
+
+
+def progress_get(*, caller: Caller, user_id: str, now: datetime | None = None) -> Progress:
+    check_may_read(caller, user_id)
+    now = now or _now()
+    student = repo.student_get(user_id) or Student(user_id)
+    last = repo.sessions_page(user_id, limit=1).items
+    return Progress(
+        user_id=user_id,
+        last_session=last[0] if last else None,
+        sessions_count=student.sessions_count,
+        reviews_count=student.reviews_count,
+        correct_count=student.correct_count,
+        words_studied=student.words_studied,
+        words_available=vocabulary.words_total(),
+        active_groups=vocabulary.groups_get(group_ids=sorted(student.group_ids, key=int)),
+        current_streak=current_streak(student, now),
+        longest_streak=student.longest_streak,
+        time_zone=student.time_zone or "UTC",
+    )
+
+
+def word_stats_list(*, caller: Caller, user_id: str, limit: int, cursor: str | None = None) -> Listing:
+    check_may_read(caller, user_id)
+    scope = f"word-stats:{user_id}"
+    page = repo.word_stats_page(user_id, limit=limit, start=cursor_decode(cursor, scope=scope))
+    return Listing(page.items, cursor_encode(page.next_key, scope=scope))
+
+
+def word_stats_for(*, user_id: str, word_ids: list[str]) -> dict[str, WordStat]:
+    """One student's statistics for these words (those never reviewed are left out)."""
+    return repo.word_stats_get(user_id, word_ids)
+
+
+def history_reset(*, caller: Caller, user_id: str) -> None:
+    """A teacher clears one student's sessions, reviews, statistics and streak."""
+    if not caller.is_teacher:
+        raise PermissionDenied("Only teachers may reset a student's history.")
+    repo.history_delete(user_id)

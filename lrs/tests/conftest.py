@@ -1,0 +1,50 @@
+import pytest
+
+from lrs import services
+from vocabulary import services as vocabulary
+
+
+class Caller:
+    """Who calls a service directly in a test (the API passes the signed-in user)."""
+
+    def __init__(self, sub: str, is_teacher: bool = False):
+        self.sub, self.is_teacher = sub, is_teacher
+
+
+@pytest.fixture
+def vocabulary_words(aws):
+    greetings = vocabulary.group_create(name="Greetings")
+    for japanese, english in (("こんにちは", "hello"), ("ありがとう", "thank you"), ("さようなら", "goodbye")):
+        vocabulary.word_create(japanese=japanese, english=english, group_ids=[greetings.id])
+    return greetings
+
+
+@pytest.fixture
+def student_id(make_tokens) -> str:
+    return make_tokens("student").user_id
+
+
+@pytest.fixture
+def session(student_api, vocabulary_words) -> dict:
+    response = student_api.post(
+        "/api/study_sessions", {"group_id": vocabulary_words.id, "activity": "flashcards"}, format="json"
+    )
+    assert response.status_code == 201
+    return response.json()
+
+
+@pytest.fixture
+def review(student_api, session):
+    def answer(word_id: str = "1", correct=True, key: str | None = None):
+        headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+        return student_api.post(
+            f"/api/study_sessions/{session['id']}/review",
+            {"word_id": word_id, "correct": correct},
+            format="json",
+            **headers,
+        )
+
+    return answer
+
+
+__all__ = ["Caller", "services"]
