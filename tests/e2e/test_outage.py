@@ -64,3 +64,13 @@ def test_readiness_names_what_is_down(cut_off):
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "checks": {"dynamodb": "unavailable", "s3": "ok"}}
     assert requests.get(f"{cut_off}/healthz", timeout=5).status_code == 200
+
+
+def test_a_review_is_503_and_leaves_nothing_half_written(cut_off, student, student_tokens):
+    session = student.post("/api/study_sessions", json={"group_id": "1", "activity": "quiz"}).json()
+    response = Api(cut_off, student_tokens["id_token"]).post(
+        f"/api/study_sessions/{session['id']}/review", json={"word_id": "1", "correct": True}
+    )
+    assert_503(response)
+    detail = student.get(f"/api/study_sessions/{student_tokens['user_id']}/{session['id']}").json()
+    assert (detail["review_items_count"], detail["reviews"]) == (0, [])

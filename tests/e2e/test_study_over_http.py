@@ -1,0 +1,135 @@
+"""Studying through gunicorn and the local stack, with real tokens."""
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from .conftest import Api
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+CLIENTS = 20
+REVIEWS = 200
+
+
+def new_student(stack) -> tuple[Api, str]:
+    name = f"learner-{uuid.uuid4().hex[:8]}"
+    assert stack.manage("local_user", name, "--group", "students").returncode == 0
+    tokens = stack.tokens(name)
+    return Api(stack.url, tokens["id_token"]), tokens["user_id"]
+
+
+@pytest.fixture
+def learner(stack):
+    return new_student(stack)
+
+
+def start(api: Api, group_id: str = "1") -> dict:
+    response = api.post("/api/study_sessions", json={"group_id": group_id, "activity": "flashcards"})
+    assert response.status_code == 201
+    return response.json()
+
+
+def test_a_study_session_from_start_to_end(learner):
+    api, user_id = learner
+    session = start(api)
+    for word_id, correct in (("1", True), ("2", False), ("3", True), ("4", True), ("5", True)):
+        answer = api.post(f"/api/study_sessions/{session['id']}/review", json={"word_id": word_id, "correct": correct})
+        assert answer.json() == {**answer.json(), "success": True, "word_id": word_id, "correct": correct}
+    ended = api.post(f"/api/study_sessions/{session['id']}/end").json()
+    assert (ended["ended"], ended["review_items_count"], ended["success_rate"]) == (True, 5, 80.0)
+    listing = api.get(f"/api/study_sessions/{user_id}").json()
+    assert listing["user_id"] == user_id
+    assert [(item["id"], item["group_name"], item["success_rate"]) for item in listing["study_sessions"]] == [
+        (session["id"], "Basic Greetings", 80.0)
+    ]
+    late = api.post(f"/api/study_sessions/{session['id']}/review", json={"word_id": "1", "correct": True})
+    assert (late.status_code, late.json()["error"]["code"]) == (409, "session_ended")
+    progress = api.get(f"/api/progress/{user_id}").json()
+    assert (progress["words_studied"], progress["words_available"] >= 228, progress["current_streak"]) == (5, True, 1)
+    word = api.get("/api/words/2").json()
+    assert (word["correct_count"], word["wrong_count"]) == (0, 1)
+
+
+def test_others_cannot_see_or_touch_a_session(stack, learner):
+    api, user_id = learner
+    session = start(api)
+    intruder, _ = new_student(stack)
+    assert intruder.get(f"/api/study_sessions/{user_id}").status_code == 403
+    assert intruder.get(f"/api/study_sessions/{user_id}/{session['id']}").status_code == 403
+    response = intruder.post(f"/api/study_sessions/{session['id']}/review", json={"word_id": "1", "correct": True})
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "session_not_found")
+    assert api.get(f"/api/study_sessions/{user_id}/{session['id']}").json()["review_items_count"] == 0
+
+
+def test_retrying_with_an_idempotency_key_records_once(learner):
+    api, user_id = learner
+    session = start(api)
+    path = f"/api/study_sessions/{session['id']}/review"
+    headers = {"Idempotency-Key": f"review-{uuid.uuid4()}"}
+    first = api.post(path, json={"word_id": "7", "correct": False}, headers=headers)
+    retry = api.post(path, json={"word_id": "7", "correct": False}, headers=headers)
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert first.json() == retry.json()
+    assert api.get(f"/api/study_sessions/{user_id}/{session['id']}").json()["review_items_count"] == 1
+
+
+def test_bad_answers_are_refused(learner):
+    api, _ = learner
+    session = start(api)
+    path = f"/api/study_sessions/{session['id']}/review"
+    for body, status in (
+        ({"word_id": "1", "correct": "true"}, 400),
+        ({"word_id": "1"}, 400),
+        ({"word_id": "999999", "correct": True}, 404),
+    ):
+        response = api.post(path, json=body)
+        assert response.status_code == status
+        assert set(response.json()["error"]) == {"code", "message", "details"}
+
+
+def test_parallel_reviews_are_all_counted(stack, learner):
+    """200 answers from 20 clients at once: nothing lost, nothing counted twice."""
+    api, user_id = learner
+    session = start(api)
+    token = api.session.headers["Authorization"].removeprefix("Bearer ")
+    answers = [(str(1 + number % 10), number % 3 != 0) for number in range(REVIEWS)]
+
+    def client_run(client_number: int) -> list[int]:
+        client = Api(stack.url, token)
+        mine = answers[client_number::CLIENTS]
+        path = f"/api/study_sessions/{session['id']}/review"
+        return [client.post(path, json={"word_id": word, "correct": correct}).status_code for word, correct in mine]
+
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        statuses = [status for run in pool.map(client_run, range(CLIENTS)) for status in run]
+    assert statuses == [201] * REVIEWS
+
+    detail = api.get(f"/api/study_sessions/{user_id}/{session['id']}?limit=1").json()
+    assert detail["review_items_count"] == REVIEWS
+    assert detail["correct_count"] == sum(correct for _, correct in answers)
+    stats = {item["word_id"]: item for item in api.get(f"/api/progress/{user_id}/words?limit=100").json()["words"]}
+    for word in {word for word, _ in answers}:
+        expected_right = sum(correct for w, correct in answers if w == word)
+        expected_wrong = sum(not correct for w, correct in answers if w == word)
+        assert (stats[word]["correct_count"], stats[word]["wrong_count"]) == (expected_right, expected_wrong)
+    progress = api.get(f"/api/progress/{user_id}").json()
+    assert (progress["reviews_count"], progress["words_studied"]) == (REVIEWS, 10)
+
+
+def test_teacher_reads_and_resets_a_student(stack, teacher, learner):
+    api, user_id = learner
+    session = start(api)
+    api.post(f"/api/study_sessions/{session['id']}/review", json={"word_id": "1", "correct": True})
+    assert teacher.get(f"/api/progress/{user_id}").json()["reviews_count"] == 1
+    assert api.post(f"/api/progress/{user_id}/reset").status_code == 403
+    assert teacher.post(f"/api/progress/{user_id}/reset").status_code == 204
+    assert api.get(f"/api/study_sessions/{user_id}").json()["study_sessions"] == []
+    assert api.get(f"/api/progress/{user_id}").json()["reviews_count"] == 0
+
+
+def test_streak_job_runs_against_the_stack(stack):
+    result = stack.manage("reset_streaks")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Reset ")
