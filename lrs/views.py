@@ -10,7 +10,6 @@ from langportal.api.parsing import validated
 from lrs import services
 from lrs.serializers import (
     CursorQuery,
-    IdempotencyKeyHeader,
     ProgressOutput,
     ReviewInput,
     ReviewItemOutput,
@@ -21,6 +20,7 @@ from lrs.serializers import (
     SessionStartInput,
     WordStatListOutput,
     WordStatOutput,
+    idempotency_key,
 )
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -90,13 +90,8 @@ class ReviewView(APIView):
     )
     def post(self, request, session_id: str):
         data = validated(ReviewInput, request.data)
-        header = validated(
-            IdempotencyKeyHeader,
-            {"key": request.headers["Idempotency-Key"]} if "Idempotency-Key" in request.headers else {},
-        )
-        review = services.review_record(
-            caller=request.user, session_id=session_id, idempotency_key=header.get("key"), **data
-        )
+        key = idempotency_key(request.headers)
+        review = services.review_record(caller=request.user, session_id=session_id, idempotency_key=key, **data)
         return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)
 
 

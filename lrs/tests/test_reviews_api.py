@@ -90,7 +90,7 @@ def test_different_keys_are_different_reviews(review, session, student_id):
 @pytest.mark.parametrize("key", ["x" * 256, "has space", "tab\there"])
 def test_a_malformed_key_is_400(review, key, session, student_id):
     error = assert_error(review("1", True, key=key), 400, "invalid")
-    assert "key" in error["details"]
+    assert "Idempotency-Key" in error["details"]
     assert repo.session_get(student_id, session["id"]).review_items_count == 0
 
 
