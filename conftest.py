@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from accounts import authentication, cognito
 from langportal.dynamo import table_models, transaction_connection
 from langportal.local import provision
+from vocabulary import services as vocabulary
 
 
 @pytest.fixture
@@ -38,6 +39,21 @@ def make_tokens(aws):
         return cognito.user_tokens(username=username)
 
     return make
+
+
+@pytest.fixture
+def words(aws):
+    """Five words in two groups, created through the services as a teacher would."""
+    greetings = vocabulary.group_create(name="Greetings")
+    food = vocabulary.group_create(name="Food")
+    created = [
+        vocabulary.word_create(japanese="こんにちは", english="hello", group_ids=[greetings.id]),
+        vocabulary.word_create(japanese="ありがとう", english="thank you", group_ids=[greetings.id]),
+        vocabulary.word_create(japanese="水", kana="みず", english="water", group_ids=[food.id]),
+        vocabulary.word_create(japanese="寿司", kana="すし", english="sushi", group_ids=[food.id, greetings.id]),
+        vocabulary.word_create(japanese="学校", english="school"),
+    ]
+    return {"greetings": greetings, "food": food, "words": created}
 
 
 def _client(token: str) -> APIClient:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import boto3
+from boto3.exceptions import S3UploadFailedError
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
@@ -55,6 +56,8 @@ def client(service: str):
 
 def is_unavailable(error: BaseException) -> bool:
     """True when an AWS error means the service is down, slow or throttling us."""
+    if isinstance(error, S3UploadFailedError):  # boto3's transfer manager hides the cause
+        return True
     if isinstance(error, ClientError):
         error_info = error.response.get("Error", {})
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
@@ -67,7 +70,7 @@ def unavailable_on_outage(service: str) -> Iterator[None]:
     """Turn an outage of `service` into Unavailable (503); other errors pass through."""
     try:
         yield
-    except (BotoCoreError, ClientError) as error:
+    except (BotoCoreError, ClientError, S3UploadFailedError) as error:
         if is_unavailable(error):
             raise Unavailable(f"{service} is unavailable. Please retry shortly.") from error
         raise

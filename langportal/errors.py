@@ -45,3 +45,13 @@ class Unavailable(DomainError):
 
     status, code = 503, "service_unavailable"
     default_message = "A service we depend on is unavailable. Please retry shortly."
+
+
+class UnsupportedMediaType(DomainError):
+    status, code = 415, "unsupported_media_type"
+    default_message = "This kind of file is not accepted."
+
+
+class PayloadTooLarge(DomainError):
+    status, code = 413, "payload_too_large"
+    default_message = "The request is too large."

@@ -124,6 +124,11 @@ LOCAL_USERS_FILE = env.path("LOCAL_USERS_FILE", default=BASE_DIR / "var" / "loca
 # --- Media storage (S3 through django-storages) --------------------------------
 MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="langportal-media")
 MEDIA_CUSTOM_DOMAIN = env.str("MEDIA_CUSTOM_DOMAIN", default="") or None
+# Largest upload accepted by POST /api/words/upload, in bytes (413 above it).
+MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# "inline": process an upload (durations, sizes, thumbnails) right after storing it, as
+# locally where no Lambda runs; "lambda": S3 notifies the media Lambda, which does it.
+MEDIA_PROCESSING = env.str("MEDIA_PROCESSING", default="inline")
 STORAGES = {
     "default": {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -132,7 +137,8 @@ STORAGES = {
             "region_name": AWS_REGION,
             "custom_domain": MEDIA_CUSTOM_DOMAIN,
             "querystring_auth": MEDIA_CUSTOM_DOMAIN is None,
-            "file_overwrite": False,
+            "signature_version": "s3v4",
+            "file_overwrite": True,  # keys are unique (see vocabulary.media); skip the existence check
         },
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

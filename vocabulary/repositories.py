@@ -40,7 +40,12 @@ class Word:
     created_at: datetime
     updated_at: datetime
     audio_key: str | None = None
+    audio_format: str | None = None
+    audio_duration: float | None = None
     image_key: str | None = None
+    image_width: int | None = None
+    image_height: int | None = None
+    thumbnail_key: str | None = None
     revision: int = 1
 
 
@@ -89,7 +94,12 @@ def _word(item: WordModel) -> Word:
         created_at=item.created_at,
         updated_at=item.updated_at,
         audio_key=item.audio_key,
+        audio_format=item.audio_format,
+        audio_duration=float(item.audio_duration) if item.audio_duration is not None else None,
         image_key=item.image_key,
+        image_width=int(item.image_width) if item.image_width is not None else None,
+        image_height=int(item.image_height) if item.image_height is not None else None,
+        thumbnail_key=item.thumbnail_key,
         revision=int(item.revision),
     )
 
@@ -106,7 +116,12 @@ def _word_item(word: Word) -> WordModel:
         created_at=word.created_at,
         updated_at=word.updated_at,
         audio_key=word.audio_key,
+        audio_format=word.audio_format,
+        audio_duration=word.audio_duration,
         image_key=word.image_key,
+        image_width=word.image_width,
+        image_height=word.image_height,
+        thumbnail_key=word.thumbnail_key,
         revision=word.revision,
     )
 

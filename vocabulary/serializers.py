@@ -1,5 +1,6 @@
 """Input checks and output shapes of the vocabulary API (the spec's keys, plus more)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from langportal.api.fields import StrictCharField
@@ -71,6 +72,19 @@ class WordInput(serializers.Serializer):
         return value or None
 
 
+class AudioOutput(serializers.Serializer):
+    url = serializers.URLField()
+    format = serializers.CharField(allow_null=True, help_text="Known once the file is processed.")
+    duration_seconds = serializers.FloatField(allow_null=True)
+
+
+class ImageOutput(serializers.Serializer):
+    url = serializers.URLField()
+    width = serializers.IntegerField(allow_null=True, help_text="Known once the file is processed.")
+    height = serializers.IntegerField(allow_null=True)
+    thumbnail_url = serializers.URLField(allow_null=True)
+
+
 class WordOutput(serializers.Serializer):
     id = serializers.CharField()
     japanese = serializers.CharField()
@@ -82,6 +96,8 @@ class WordOutput(serializers.Serializer):
     media_url = serializers.SerializerMethodField(help_text="The audio URL, else the image URL, else null.")
     audio_url = serializers.SerializerMethodField()
     image_url = serializers.SerializerMethodField()
+    audio = serializers.SerializerMethodField()
+    image = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     correct_count = serializers.SerializerMethodField(help_text="How often the caller answered it right.")
@@ -98,6 +114,27 @@ class WordOutput(serializers.Serializer):
 
     def get_image_url(self, word) -> str | None:
         return services.media_url(word.image_key)
+
+    @extend_schema_field(AudioOutput(allow_null=True))
+    def get_audio(self, word) -> dict | None:
+        if not word.audio_key:
+            return None
+        return {
+            "url": services.media_url(word.audio_key),
+            "format": word.audio_format,
+            "duration_seconds": word.audio_duration,
+        }
+
+    @extend_schema_field(ImageOutput(allow_null=True))
+    def get_image(self, word) -> dict | None:
+        if not word.image_key:
+            return None
+        return {
+            "url": services.media_url(word.image_key),
+            "width": word.image_width,
+            "height": word.image_height,
+            "thumbnail_url": services.media_url(word.thumbnail_key),
+        }
 
     def _stat(self, word):
         return self.context.get("stats", {}).get(word.id)
@@ -143,3 +180,22 @@ class DocumentGroup(GroupInput):
 
 class DocumentWord(WordInput):
     id = serializers.RegexField(r"^[1-9][0-9]{0,11}$", help_text="A positive whole number, as a string.")
+
+
+class UploadInput(serializers.Serializer):
+    word_id = StrictCharField(max_length=ID_MAX_LENGTH)
+    file = serializers.FileField(
+        allow_empty_file=True, help_text="Audio (mp3, ogg, wav, m4a) or an image (png, jpeg, webp)."
+    )
+
+
+class UploadOutput(serializers.Serializer):
+    success = serializers.SerializerMethodField()
+    file_url = serializers.URLField(source="url")
+    word_id = serializers.CharField(source="word.id")
+    kind = serializers.CharField(source="media_type.kind")
+    content_type = serializers.CharField(source="media_type.content_type")
+    size = serializers.IntegerField()
+
+    def get_success(self, upload) -> bool:
+        return True

@@ -5,19 +5,27 @@ The API, the admin, scripts and Lambda handlers all call these functions.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from botocore.exceptions import BotoCoreError, ClientError
+from django.conf import settings
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 
-from langportal.errors import InvalidInput, NotFound
+from langportal.aws import unavailable_on_outage
+from langportal.errors import InvalidInput, NotFound, PayloadTooLarge, UnsupportedMediaType
 from langportal.paging import Page, offset, page_of
 from langportal.progress import Progress, silent
 from langportal.sequences import sequence_advance, sequence_next
 from vocabulary import japanese as ja
+from vocabulary import media
 from vocabulary import repositories as repo
 from vocabulary.repositories import Group, GroupNotFound, Word, WordChanged
+
+logger = logging.getLogger(__name__)
 
 SORT_ORDERS = repo.SORT_ORDERS
 # One word in at most this many groups keeps every write within one DynamoDB
@@ -148,19 +156,171 @@ def _updated(old: Word, changes: dict, now: datetime) -> Word:
 
 
 def word_delete(*, word_id: str) -> None:
+    """Delete a word, then its media files."""
     for _ in range(WRITE_ATTEMPTS):
         word = word_get(word_id=word_id)
         try:
             repo.words_write([(word, None)])
-            return
+            break
         except WordChanged:
             continue
-    raise WordChanged()
+    else:
+        raise WordChanged()
+    _media_delete([word.audio_key, word.image_key, word.thumbnail_key])
+
+
+# --- media ---------------------------------------------------------------------------
+
+
+class EmptyFile(InvalidInput):
+    code = "empty_file"
+    default_message = "The file is empty."
+
+
+class MediaTypeMismatch(UnsupportedMediaType):
+    code = "media_type_mismatch"
+    default_message = "The file's content is not the type it was declared as."
+
+
+@dataclass(frozen=True)
+class Upload:
+    word: Word
+    key: str
+    media_type: media.MediaType
+    size: int
+
+    @property
+    def url(self) -> str:
+        return media_url(self.key)
 
 
 def media_url(key: str | None) -> str | None:
     """A URL a browser can fetch: presigned for a private bucket, or on the custom domain."""
     return default_storage.url(key) if key else None
+
+
+def media_check(file, declared_type: str | None = None) -> media.MediaType:
+    """What an uploaded file is, from its bytes; the rules of every upload path."""
+    if file.size == 0:
+        raise EmptyFile()
+    limit = settings.MEDIA_MAX_UPLOAD_BYTES
+    if file.size > limit:
+        raise PayloadTooLarge(f"Files may be at most {limit} bytes.", details={"max_bytes": limit})
+    header = file.read(media.HEADER_BYTES)
+    file.seek(0)
+    media_type = media.recognise(header)
+    if media_type is None:
+        accepted = ", ".join(sorted(media.ACCEPTED))
+        raise UnsupportedMediaType(
+            f"Upload audio or an image: {accepted}.", details={"accepted": sorted(media.ACCEPTED)}
+        )
+    if not media.declared_matches(declared_type, media_type):
+        raise MediaTypeMismatch(f"The file is {media_type.content_type}, not {declared_type}.")
+    if media_type.kind == "image":
+        try:
+            media.image_check(file)
+        except media.Unreadable as error:
+            raise UnsupportedMediaType("The image cannot be read.") from error
+    return media_type
+
+
+def media_upload(*, word_id: str, file, declared_type: str | None = None, now: datetime | None = None) -> Upload:
+    """Store a word's audio or image in S3 and point the word at it.
+
+    The new object is written first, then the word; if the word cannot be changed the
+    new object is removed again, and once it is changed the old object goes. A word
+    has one audio file and one image.
+    """
+    word_get(word_id=word_id)
+    media_type = media_check(file, declared_type)
+    key = media.new_key(word_id, media_type)
+    content = File(file, name=key)
+    content.content_type = media_type.content_type
+    with unavailable_on_outage("S3"):
+        default_storage.save(key, content)
+    try:
+        old, new = _media_attach(word_id, key, media_type.kind, now or _now())
+    except Exception:
+        _media_delete([key])
+        raise
+    replaced = [old.audio_key] if media_type.kind == "audio" else [old.image_key, old.thumbnail_key]
+    _media_delete(replaced)
+    if settings.MEDIA_PROCESSING == "inline":
+        media_process(key=key)
+        new = repo.word_get(word_id) or new
+    return Upload(new, key, media_type, file.size)
+
+
+def _media_fields(kind: str, key: str | None) -> dict:
+    if kind == "audio":
+        return {"audio_key": key, "audio_format": None, "audio_duration": None}
+    return {"image_key": key, "image_width": None, "image_height": None, "thumbnail_key": None}
+
+
+def _media_attach(word_id: str, key: str, kind: str, now: datetime) -> tuple[Word, Word]:
+    for _ in range(WRITE_ATTEMPTS):
+        old = word_get(word_id=word_id)
+        new = repo.replace_word(old, updated_at=now, **_media_fields(kind, key))
+        try:
+            repo.words_write([(old, new)])
+            return old, new
+        except WordChanged:
+            continue
+    raise WordChanged()
+
+
+def _media_delete(keys: Iterable[str | None]) -> None:
+    """Remove objects no word points at any more; a failure leaves an orphan, not a broken link."""
+    for key in filter(None, keys):
+        try:
+            default_storage.delete(key)
+        except (BotoCoreError, ClientError):
+            logger.warning("Could not delete s3://%s/%s; it is no longer referenced.", settings.MEDIA_BUCKET, key)
+
+
+def media_process(*, key: str) -> str:
+    """Learn what an uploaded file holds and store it on its word (the media Lambda).
+
+    Audio gets its format and duration; an image its size and a thumbnail written back
+    to S3. Keys that are not uploads of ours, and files a word no longer uses, are left
+    alone; a file already processed is not processed again. Returns what happened:
+    "processed", "unchanged" or "ignored".
+    """
+    owned = media.owned(key)
+    if owned is None:
+        return "ignored"
+    for _ in range(WRITE_ATTEMPTS):
+        word = repo.word_get(owned.word_id)
+        if word is None or key not in (word.audio_key, word.image_key):
+            return "ignored"
+        if (word.audio_format if owned.kind == "audio" else word.thumbnail_key) is not None:
+            return "unchanged"
+        with unavailable_on_outage("S3"), default_storage.open(key) as stored:
+            data = stored.read()
+        new = repo.replace_word(word, **_media_details(key, owned.kind, data))
+        try:
+            repo.words_write([(word, new)])
+            return "processed"
+        except WordChanged:
+            continue
+    raise WordChanged()
+
+
+def _media_details(key: str, kind: str, data: bytes) -> dict:
+    extension = key.rsplit(".", 1)[1]
+    if kind == "audio":
+        try:
+            info = media.audio_info(data, extension)
+        except media.Unreadable:
+            logger.warning("No duration could be read from %s.", key)
+            info = media.AudioInfo(extension, None)
+        return {"audio_format": info.format, "audio_duration": info.duration}
+    info = media.image_info(data)
+    thumbnail = ContentFile(info.thumbnail, name=media.thumbnail_key(key))
+    thumbnail.content_type = "image/webp"
+    with unavailable_on_outage("S3"):
+        default_storage.save(thumbnail.name, thumbnail)
+    return {"image_width": info.width, "image_height": info.height, "thumbnail_key": thumbnail.name}
 
 
 # --- groups --------------------------------------------------------------------------

@@ -1,13 +1,16 @@
 """The vocabulary API: parse, call one service, shape the answer."""
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsTeacherOrReadOnly
+from accounts.permissions import IsTeacher, IsTeacherOrReadOnly
 from langportal.api.pagination import paginated
 from langportal.api.parsing import validated
+from langportal.api.uploads import SizeLimitUploadHandler, check_content_length
 from lrs import services as lrs_services
 from vocabulary import services
 from vocabulary.serializers import (
@@ -16,6 +19,8 @@ from vocabulary.serializers import (
     GroupPage,
     GroupQuery,
     GroupWordsInput,
+    UploadInput,
+    UploadOutput,
     WordInput,
     WordOutput,
     WordPage,
@@ -125,3 +130,24 @@ class GroupWordView(APIView):
     def delete(self, request, group_id: str, word_id: str):
         group = services.group_remove_words(group_id=group_id, word_ids=[word_id])
         return Response(GroupOutput(group).data)
+
+
+class WordUploadView(APIView):
+    permission_classes = [IsTeacher]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="words_upload",
+        request={"multipart/form-data": UploadInput},
+        responses={201: UploadOutput},
+        tags=["words"],
+    )
+    def post(self, request):
+        limit = settings.MEDIA_MAX_UPLOAD_BYTES
+        check_content_length(request.META, limit)
+        request.upload_handlers.insert(0, SizeLimitUploadHandler(limit, request))
+        data = validated(UploadInput, request.data)
+        upload = services.media_upload(
+            word_id=data["word_id"], file=data["file"], declared_type=data["file"].content_type
+        )
+        return Response(UploadOutput(upload).data, status=status.HTTP_201_CREATED)

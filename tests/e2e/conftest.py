@@ -112,8 +112,12 @@ class Stack:
         return json.loads(result.stdout)
 
     def cognito(self):
+        return self.client("cognito-idp")
+
+    def client(self, service: str):
+        """A boto3 client of the stack's emulator."""
         return boto3.client(
-            "cognito-idp",
+            service,
             endpoint_url=self.endpoint,
             region_name="us-east-1",
             aws_access_key_id="local",
