@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.installed-test
 
 .PHONY: run test lint format venv clean-local
 
@@ -14,12 +15,17 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The tests also run the local-model hint provider: torch (CPU build) and transformers.
+$(TEST_INSTALLED): $(INSTALLED) requirements-transformers.txt
+	$(BIN)/python -m pip install --quiet -r requirements-transformers.txt
+	touch $@
+
 ## run: the app on http://127.0.0.1:$${PORT:-8000} with an AWS emulator on loopback
 run: venv
 	$(BIN)/python -m langportal.local
 
 ## test: lint, then the whole suite (unit and end-to-end)
-test: venv lint
+test: $(TEST_INSTALLED) lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: venv

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 
 class DomainError(Exception):
     status = 400
     code = "bad_request"
     default_message = "The request could not be processed."
+    retry_after: int | None = None  # seconds, sent as Retry-After when set
 
     def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None):
         self.message = message or self.default_message
@@ -45,6 +48,19 @@ class Unavailable(DomainError):
 
     status, code = 503, "service_unavailable"
     default_message = "A service we depend on is unavailable. Please retry shortly."
+
+    @property
+    def retry_after(self) -> int:
+        return settings.AWS_RETRY_AFTER
+
+
+class TooManyRequests(DomainError):
+    status, code = 429, "rate_limited"
+    default_message = "Too many requests. Please slow down."
+
+    def __init__(self, message: str | None = None, *, retry_after: int, details=None):
+        self.retry_after = retry_after
+        super().__init__(message, details=details)
 
 
 class UnsupportedMediaType(DomainError):

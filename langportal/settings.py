@@ -144,6 +144,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- AI hints ------------------------------------------------------------------
+# Providers tried in order until one answers: bedrock, transformers, offline.
+AI_HINT_PROVIDERS = env.list("AI_HINT_PROVIDERS", default=["offline"])
+AI_BEDROCK_MODEL_ID = env.str("AI_BEDROCK_MODEL_ID", default="mistral.mistral-7b-instruct-v0:2")
+# A local copy of Mistral-7B-Instruct (a folder with config, weights and tokenizer).
+AI_TRANSFORMERS_MODEL_PATH = env.str("AI_TRANSFORMERS_MODEL_PATH", default="")
+AI_CONNECT_TIMEOUT = env.float("AI_CONNECT_TIMEOUT", default=2.0)
+AI_READ_TIMEOUT = env.float("AI_READ_TIMEOUT", default=10.0)
+AI_MAX_ATTEMPTS = env.int("AI_MAX_ATTEMPTS", default=2)
+AI_MAX_TOKENS = env.int("AI_MAX_TOKENS", default=120)
+AI_HINT_RATE_LIMIT = env.int("AI_HINT_RATE_LIMIT", default=30)  # hint requests per user per minute
+AI_HINT_CACHE_DAYS = env.int("AI_HINT_CACHE_DAYS", default=30)
+
 # --- API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.CognitoAuthentication"],

@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api/", include("vocabulary.urls")),
     path("api/", include("lrs.urls")),
+    path("api/", include("ai_hints.urls")),
     path("admin/", admin.site.urls),
 ]

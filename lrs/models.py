@@ -8,7 +8,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from langportal.dynamo import BaseMeta, table_name
@@ -46,8 +46,19 @@ class ReviewModel(Model):
     created_at = UTCDateTimeAttribute()
 
 
+class DueCardsIndex(GlobalSecondaryIndex):
+    """A student's FSRS cards by due time."""
+
+    class Meta:
+        index_name = "due-cards"
+        projection = IncludeProjection(["card"])
+
+    user_id = UnicodeAttribute(hash_key=True)
+    due = UnicodeAttribute(range_key=True)
+
+
 class WordStatModel(Model):
-    """How one student has done on one word."""
+    """How one student has done on one word, and their FSRS card for it."""
 
     class Meta(BaseMeta):
         table_name = table_name("word-stats")
@@ -57,6 +68,9 @@ class WordStatModel(Model):
     correct_count = NumberAttribute(default=0)
     wrong_count = NumberAttribute(default=0)
     last_reviewed_at = UTCDateTimeAttribute(null=True)
+    card = UnicodeAttribute(null=True)
+    due = UnicodeAttribute(null=True)
+    due_cards = DueCardsIndex()
 
 
 class StreakExpiryIndex(GlobalSecondaryIndex):

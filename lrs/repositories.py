@@ -49,6 +49,8 @@ class WordStat:
     correct_count: int = 0
     wrong_count: int = 0
     last_reviewed_at: datetime | None = None
+    card: str | None = None  # FSRS card, JSON
+    due: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,9 @@ def _review(item: ReviewModel) -> Review:
 
 
 def _word_stat(item: WordStatModel) -> WordStat:
-    return WordStat(item.word_id, int(item.correct_count), int(item.wrong_count), item.last_reviewed_at)
+    return WordStat(
+        item.word_id, int(item.correct_count), int(item.wrong_count), item.last_reviewed_at, item.card, item.due
+    )
 
 
 def _student(item: StudentModel) -> Student:
@@ -212,18 +216,21 @@ def review_put(
     review: Review,
     *,
     idempotency_key: str | None,
-    first_of_word: bool,
+    stat_before: WordStat | None,
+    card: tuple[str, str],
     streak: Streak | None,
     streak_before: str | None,
     attempt: int,
 ) -> None:
     """Record one review: the review, its key, the session's counters, the student's word
-    statistics and totals change in one transaction, or none of them does.
+    statistics and card, and their totals change in one transaction, or none of them does.
 
     Conditions name what may have moved since it was read: "session" (ended or gone),
     "key" (the Idempotency-Key was used meanwhile), "stat" and "student" (another review
-    of the same word or day got there first). TransactionConflict carries those labels.
+    of the same word or day got there first: the card and streak were computed from
+    what was read). TransactionConflict carries those labels.
     """
+    first_of_word = stat_before is None
     correct = 1 if review.correct else 0
     transaction = Transaction(client_request_token=f"{review.id}-{attempt}")
     transaction.put(
@@ -265,8 +272,14 @@ def review_put(
             WordStatModel.correct_count.add(correct),
             WordStatModel.wrong_count.add(1 - correct),
             WordStatModel.last_reviewed_at.set(review.created_at),
+            WordStatModel.card.set(card[0]),
+            WordStatModel.due.set(card[1]),
         ],
-        condition=WordStatModel.word_id.does_not_exist() if first_of_word else WordStatModel.word_id.exists(),
+        condition=(
+            WordStatModel.word_id.does_not_exist()
+            if first_of_word
+            else WordStatModel.last_reviewed_at == stat_before.last_reviewed_at
+        ),
         label="stat",
     )
     student_actions = [
@@ -312,6 +325,14 @@ def word_stats_page(user_id: str, *, limit: int, start: dict | None = None) -> C
     return _page(
         lambda: WordStatModel.query(user_id, limit=limit, page_size=limit, last_evaluated_key=start), _word_stat
     )
+
+
+def cards_due(user_id: str, *, until: str) -> list[tuple[str, str]]:
+    """(word id, card) of a student's cards due by `until`, from the due-cards index."""
+    with dynamodb_errors():
+        return [
+            (item.word_id, item.card) for item in WordStatModel.due_cards.query(user_id, WordStatModel.due <= until)
+        ]
 
 
 def student_get(user_id: str) -> Student | None:

@@ -16,6 +16,7 @@ from langportal.dynamo import TransactionConflict, retries
 from langportal.errors import Conflict, NotFound, PermissionDenied, Unavailable
 from langportal.paging import cursor_decode, cursor_encode
 from lrs import repositories as repo
+from lrs import scheduling
 from lrs.repositories import Review, Session, Streak, Student, WordStat
 from vocabulary import services as vocabulary
 from vocabulary.repositories import Group
@@ -158,9 +159,9 @@ def review_record(
 ) -> Review:
     """Log one answer in one's own open session, exactly once per Idempotency-Key.
 
-    The review, the session's counters, the word statistics and the student's totals
-    and streak are written in one transaction; a race with another review of the same
-    word or day is retried on fresh reads.
+    The review, the session's counters, the word statistics with the FSRS card, and
+    the student's totals and streak are written in one transaction; a race with another
+    review of the same word or day is retried on fresh reads.
     """
     if idempotency_key and (replayed := _replay(caller, idempotency_key, session_id, word_id, correct)):
         return replayed
@@ -172,13 +173,14 @@ def review_record(
     review = Review(str(ULID.from_datetime(now)), session_id, caller.sub, word_id, correct, now)
     for attempt in retries():
         student = repo.student_get(caller.sub)
-        streak = streak_after(student, now)
+        stat = repo.word_stat_get(caller.sub, word_id)
         try:
             repo.review_put(
                 review,
                 idempotency_key=idempotency_key,
-                first_of_word=repo.word_stat_get(caller.sub, word_id) is None,
-                streak=streak,
+                stat_before=stat,
+                card=scheduling.card_after(stat.card if stat else None, word_id=word_id, correct=correct, now=now),
+                streak=streak_after(student, now),
                 streak_before=student.last_study_day if student else None,
                 attempt=attempt,
             )
@@ -292,6 +294,28 @@ def word_stats_list(*, caller: Caller, user_id: str, limit: int, cursor: str | N
 def word_stats_for(*, user_id: str, word_ids: list[str]) -> dict[str, WordStat]:
     """One student's statistics for these words (those never reviewed are left out)."""
     return repo.word_stats_get(user_id, word_ids)
+
+
+@dataclass(frozen=True)
+class DueCard:
+    word_id: str
+    due: datetime
+    retrievability: float
+
+
+def cards_due(*, user_id: str, now: datetime) -> list[DueCard]:
+    """A student's FSRS cards due now, the least likely remembered first."""
+    cards = [
+        DueCard(word_id, scheduling.card_due(card), scheduling.retrievability(card, now))
+        for word_id, card in repo.cards_due(user_id, until=scheduling.due_key(now))
+    ]
+    return sorted(cards, key=lambda card: (card.retrievability, card.due))
+
+
+def groups_studied(*, user_id: str) -> list[str]:
+    """Ids of the groups a student has had sessions in."""
+    student = repo.student_get(user_id)
+    return sorted(student.group_ids, key=int) if student else []
 
 
 def history_reset(*, caller: Caller, user_id: str) -> None:

@@ -2,9 +2,20 @@
 so no request reads these tables except by key."""
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from langportal.dynamo import BaseMeta, table_name
+
+
+class ByJapaneseIndex(GlobalSecondaryIndex):
+    """Words by how they are written: grounding hints, spotting duplicates."""
+
+    class Meta:
+        index_name = "by-japanese"
+        projection = AllProjection()
+
+    japanese = UnicodeAttribute(hash_key=True)
 
 
 class WordModel(Model):
@@ -28,6 +39,7 @@ class WordModel(Model):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     revision = NumberAttribute(default=1)
+    by_japanese = ByJapaneseIndex()
 
 
 class GroupModel(Model):

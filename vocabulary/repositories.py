@@ -201,6 +201,13 @@ def word_get(word_id: str) -> Word | None:
             return None
 
 
+def words_written(japanese: str) -> list[Word]:
+    """Words written exactly so (index by-japanese), oldest first."""
+    with dynamodb_errors():
+        found = [_word(item) for item in WordModel.by_japanese.query(japanese)]
+    return sorted(found, key=lambda word: int(word.id))
+
+
 def words_get(word_ids: list[str]) -> list[Word]:
     """Words by id in the order asked; ids with no word are left out."""
     if not word_ids:
@@ -298,9 +305,10 @@ def groups_page(*, descending: bool, offset: int, limit: int):
     return groups_get(page.ids), page.total
 
 
-def group_word_ids(group_id: str, *, limit: int) -> list[str]:
-    """Ids of a group's first words, read consistently (to empty the group)."""
-    return orderindex.read_slice(words_index("japanese", group_id), offset=0, limit=limit, consistent=True).ids
+def group_word_ids(group_id: str, *, offset: int, limit: int, consistent: bool = False) -> list[str]:
+    """Ids of a group's words, in Japanese order."""
+    index = words_index("japanese", group_id)
+    return orderindex.read_slice(index, offset=offset, limit=limit, consistent=consistent).ids
 
 
 def _group_change(old: Group | None, new: Group | None) -> dict[str, Change]:

@@ -67,6 +67,17 @@ def words_list(*, page: int, per_page: int, sort_by: str, descending: bool, grou
     return page_of(words, page=page, per_page=per_page, total=total)
 
 
+def word_find(*, japanese: str) -> Word | None:
+    """The vocabulary's word written so (the oldest, if several), or None."""
+    found = repo.words_written(ja.normalize(japanese))
+    return found[0] if found else None
+
+
+def group_word_ids(*, group_id: str, offset: int, limit: int) -> list[str]:
+    """Ids of a group's words in Japanese order, a slice at a time."""
+    return repo.group_word_ids(group_id, offset=offset, limit=limit)
+
+
 def words_total() -> int:
     """How many words the vocabulary has."""
     return repo.words_total()
@@ -333,6 +344,11 @@ def group_get(*, group_id: str) -> Group:
     return group
 
 
+def words_get(*, word_ids: list[str]) -> list[Word]:
+    """Words by id, in the order asked; ids of words that do not exist are left out."""
+    return repo.words_get(word_ids)
+
+
 def groups_get(*, group_ids: list[str]) -> list[Group]:
     """Groups by id, in the order asked; ids of groups that do not exist are left out."""
     return repo.groups_get(group_ids)
@@ -362,7 +378,7 @@ def group_rename(*, group_id: str, name: str, now: datetime | None = None) -> Gr
 def group_delete(*, group_id: str) -> None:
     """Delete a group; its words stay in the vocabulary and leave the group first."""
     group_get(group_id=group_id)
-    while word_ids := repo.group_word_ids(group_id, limit=MEMBERSHIP_BATCH * 4):
+    while word_ids := repo.group_word_ids(group_id, offset=0, limit=MEMBERSHIP_BATCH * 4, consistent=True):
         group_remove_words(group_id=group_id, word_ids=word_ids)
     repo.group_write(group_get(group_id=group_id), None)
 

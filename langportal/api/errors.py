@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from langportal.errors import DomainError, Unavailable
+from langportal.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ def _drf_code(exc: exceptions.APIException) -> str:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: domain errors, DRF errors and anything unexpected."""
     if isinstance(exc, DomainError):
-        headers = {"Retry-After": str(settings.AWS_RETRY_AFTER)} if isinstance(exc, Unavailable) else None
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
         return Response(envelope(exc.code, exc.message, exc.details), status=exc.status, headers=headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

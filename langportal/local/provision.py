@@ -25,13 +25,42 @@ class UserPool:
 
 
 def tables_create() -> list[str]:
-    """Create missing tables; returns the names of those created."""
+    """Create missing tables, and missing indexes of existing ones (a local stack made by
+    an older version); returns the names of the tables created."""
     created = []
     for model in table_models():
-        if not model.exists():
+        if model.exists():
+            indexes_add(model)
+        else:
             model.create_table(wait=True)
             created.append(model.Meta.table_name)
     return created
+
+
+def indexes_add(model) -> list[str]:
+    """Create the global secondary indexes a model declares and its table lacks."""
+    dynamodb = aws.client("dynamodb")
+    table = dynamodb.describe_table(TableName=model.Meta.table_name)["Table"]
+    existing = {index["IndexName"] for index in table.get("GlobalSecondaryIndexes", [])}
+    added = []
+    for index in model._get_schema()["global_secondary_indexes"]:
+        if index["index_name"] in existing:
+            continue
+        dynamodb.update_table(
+            TableName=model.Meta.table_name,
+            AttributeDefinitions=index["attribute_definitions"],
+            GlobalSecondaryIndexUpdates=[
+                {
+                    "Create": {
+                        "IndexName": index["index_name"],
+                        "KeySchema": sorted(index["key_schema"], key=lambda part: part["KeyType"]),
+                        "Projection": index["projection"],
+                    }
+                }
+            ],
+        )
+        added.append(index["index_name"])
+    return added
 
 
 def bucket_create() -> None:

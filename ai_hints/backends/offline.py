@@ -1,0 +1,49 @@
+"""Hints without a model: deterministic sentences from the dictionary and the vocabulary."""
+
+from __future__ import annotations
+
+from ai_hints.backends.base import LINK, HintBackend, HintRequest
+
+LIMIT = 300
+GRAMMAR = {
+    "verb": "It is a verb: learn it with its polite -masu form.",
+    "i-adjective": "It is an i-adjective: it ends in い and conjugates itself (-kunai, -katta).",
+    "na-adjective": "It is a na-adjective: put な between it and a noun.",
+    "noun": "It is a noun: の links it to another noun.",
+    "expression": "It is a set phrase: learn it whole.",
+    "interjection": "It is said on its own, as a phrase.",
+    "adverb": "It is an adverb: it goes before the verb or adjective it describes.",
+    "counter": "It is a counter: it follows a number.",
+    "numeral": "It is a number.",
+}
+
+
+class OfflineBackend(HintBackend):
+    name = "offline"
+    model = "templates-v1"
+
+    def generate(self, request: HintRequest) -> str:
+        reading = f"{request.reading}, " if request.reading and request.reading != request.word else ""
+        head = f"「{request.word}」 ({reading}{request.romaji})"
+        lesson = None if LINK.search(request.context) else f"It belongs to the lesson “{request.context}”."
+        tail = " ".join(part for part in (GRAMMAR.get(request.part_of_speech or ""), lesson) if part)
+        if not request.english:
+            return _fit(f"{head} is not in our dictionary: ask your teacher what it means. {tail}")
+        return _fit(f"{head} means “{_meaning(request.english)}”. {tail}")
+
+
+def _meaning(english: str) -> str:
+    return english if len(english) <= 80 else english[:80].rsplit(" ", 1)[0].rstrip(",;") + "…"
+
+
+def _fit(text: str) -> str:
+    """Whole sentences up to the limit."""
+    if len(text) <= LIMIT:
+        return text
+    sentences, kept = text.split(". "), ""
+    for sentence in sentences:
+        candidate = f"{kept}. {sentence}" if kept else sentence
+        if len(candidate) + 1 > LIMIT:
+            break
+        kept = candidate
+    return kept.rstrip(".") + "."

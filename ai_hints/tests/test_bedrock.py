@@ -1,0 +1,163 @@
+"""The Bedrock provider: the exact request it sends, the answer it reads, and every
+failure passing to the next provider."""
+
+import io
+import json
+import socket
+import threading
+
+import pytest
+from botocore.response import StreamingBody
+from botocore.stub import ANY, Stubber
+
+from ai_hints.backends import bedrock
+from ai_hints.backends.base import STOP_SEQUENCES, HintRequest, prompt
+
+ANSWER = "A friendly daytime greeting, said from late morning to early evening."
+
+
+def bedrock_answer(text: str) -> dict:
+    payload = json.dumps({"outputs": [{"text": text, "stop_reason": "stop"}]}).encode()
+    return {"body": StreamingBody(io.BytesIO(payload), len(payload)), "contentType": "application/json"}
+
+
+@pytest.fixture
+def stub(settings):
+    settings.AI_HINT_PROVIDERS = ["bedrock", "offline"]
+    bedrock.client.cache_clear()
+    with Stubber(bedrock.client()) as stubber:
+        yield stubber
+    bedrock.client.cache_clear()
+
+
+def expected_body(settings) -> str:
+    request = HintRequest("こんにちは", "こんにちは", "konnichiwa", "hello", None, "Basic Greetings")
+    return json.dumps(
+        {
+            "prompt": prompt(request),
+            "max_tokens": settings.AI_MAX_TOKENS,
+            "temperature": 0.3,
+            "top_p": 0.9,
+            "stop": STOP_SEQUENCES,
+        }
+    )
+
+
+def test_request_and_answer(stub, hint, words, settings):
+    stub.add_response(
+        "invoke_model",
+        bedrock_answer(f"  {ANSWER}\n"),
+        {
+            "modelId": "mistral.mistral-7b-instruct-v0:2",
+            "body": expected_body(settings),
+            "contentType": "application/json",
+            "accept": "application/json",
+        },
+    )
+    body = hint().json()
+    stub.assert_no_pending_responses()
+    assert (body["ai_hint"], body["source"], body["model"]) == (ANSWER, "bedrock", "mistral.mistral-7b-instruct-v0:2")
+    assert body["english"] == "hello"
+
+
+def test_the_prompt_carries_the_grounding_and_the_stops(settings):
+    sent = json.loads(expected_body(settings))
+    assert sent["prompt"].startswith("<s>[INST] ") and sent["prompt"].endswith(" [/INST]")
+    assert "<meaning>hello</meaning>" in sent["prompt"]
+    assert "</s>" in sent["stop"] and sent["max_tokens"] == settings.AI_MAX_TOKENS
+
+
+def test_a_cached_bedrock_hint_calls_no_model(stub, hint, words):
+    stub.add_response(
+        "invoke_model", bedrock_answer(ANSWER), {"modelId": ANY, "body": ANY, "contentType": ANY, "accept": ANY}
+    )
+    hint()
+    again = hint().json()  # the stubber has no second answer: a model call would fail
+    assert (again["source"], again["cached"], again["ai_hint"]) == ("bedrock", True, ANSWER)
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("ThrottlingException", 429),
+        ("AccessDeniedException", 403),
+        ("ModelTimeoutException", 408),
+        ("ServiceUnavailableException", 503),
+    ],
+)
+def test_errors_fall_through_to_the_next_provider(stub, hint, words, settings, code, status):
+    for _ in range(settings.AI_MAX_ATTEMPTS):
+        stub.add_client_error("invoke_model", code, http_status_code=status)
+    body = hint().json()
+    assert body["source"] == "offline"
+    assert body["cached"] is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "See https://example.com.", "First paragraph.\n\nSecond paragraph.", "word " * 80],
+)
+def test_bad_output_falls_through(stub, hint, words, text):
+    stub.add_response(
+        "invoke_model", bedrock_answer(text), {"modelId": ANY, "body": ANY, "contentType": ANY, "accept": ANY}
+    )
+    assert hint().json()["source"] == "offline"
+
+
+def test_an_answer_in_another_shape_falls_through(stub, hint, words):
+    payload = b'{"completion": "no outputs here"}'
+    stub.add_response(
+        "invoke_model",
+        {"body": StreamingBody(io.BytesIO(payload), len(payload)), "contentType": "application/json"},
+        {"modelId": ANY, "body": ANY, "contentType": ANY, "accept": ANY},
+    )
+    assert hint().json()["source"] == "offline"
+
+
+def test_when_no_provider_answers_it_is_503(stub, hint, words, settings):
+    settings.AI_HINT_PROVIDERS = ["bedrock"]
+    for _ in range(settings.AI_MAX_ATTEMPTS):
+        stub.add_client_error("invoke_model", "ThrottlingException", http_status_code=429)
+    response = hint()
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "hints_unavailable"
+    assert response["Retry-After"]
+
+
+@pytest.fixture
+def silent_endpoint():
+    """A server that accepts connections and never answers."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    server.close()
+
+
+def test_a_timeout_falls_through(hint, words, settings, monkeypatch, silent_endpoint):
+    settings.AI_HINT_PROVIDERS = ["bedrock", "offline"]
+    settings.AI_READ_TIMEOUT = 0.3
+    settings.AI_MAX_ATTEMPTS = 1
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", silent_endpoint)
+    bedrock.client.cache_clear()
+    try:
+        assert hint().json()["source"] == "offline"
+    finally:
+        bedrock.client.cache_clear()
