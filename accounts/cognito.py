@@ -10,13 +10,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import string
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from botocore.exceptions import ClientError
 from django.conf import settings
 
 from accounts import roles
@@ -99,11 +99,16 @@ def user_upsert(*, username: str, group: str, password: str | None = None, pool_
     return Credentials(username, password, generated=known is None)
 
 
-def user_tokens(*, username: str, password: str | None = None) -> Tokens:
-    """Sign in with a password (the remembered one by default) and return the tokens."""
-    password = password or _remembered().get(username)
-    if password is None:
-        raise NotFound(f"No password is known for {username!r}; create the user with local_user first.")
+class ChallengeRequired(Exception):
+    """Cognito wants more than a password (a new password, a second factor...)."""
+
+    def __init__(self, challenge: str):
+        self.challenge = challenge
+        super().__init__(challenge)
+
+
+def sign_in(*, username: str, password: str) -> Tokens | None:
+    """Tokens for a username and password, or None when they are wrong."""
     cognito = aws.client("cognito-idp")
     try:
         with aws.unavailable_on_outage("Cognito"):
@@ -111,9 +116,50 @@ def user_tokens(*, username: str, password: str | None = None) -> Tokens:
                 ClientId=settings.COGNITO_APP_CLIENT_IDS[0],
                 AuthFlow="USER_PASSWORD_AUTH",
                 AuthParameters={"USERNAME": username, "PASSWORD": password},
-            )["AuthenticationResult"]
-            user = cognito.get_user(AccessToken=result["AccessToken"])
-    except ClientError as error:
-        raise NotFound(f"Cannot sign in as {username!r}: {error.response['Error']['Message']}") from error
+            )
+    except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.UserNotFoundException):
+        return None
+    if "ChallengeName" in result:
+        raise ChallengeRequired(result["ChallengeName"])
+    tokens = result["AuthenticationResult"]
+    return Tokens(tokens["IdToken"], tokens["AccessToken"], tokens.get("RefreshToken", ""), "")
+
+
+SUB = re.compile(r"[0-9a-fA-F-]{1,64}")
+
+
+def identity(*, sub: str) -> dict | None:
+    """Username, email and groups of the pool's user with this sub, or None."""
+    if not SUB.fullmatch(sub):
+        return None
+    cognito, pool_id = aws.client("cognito-idp"), settings.COGNITO_USER_POOL_ID
+    with aws.unavailable_on_outage("Cognito"):
+        users = cognito.list_users(UserPoolId=pool_id, Filter=f'sub = "{sub}"', Limit=1)["Users"]
+        if not users or not users[0].get("Enabled", True):
+            return None
+        username = users[0]["Username"]
+        groups = cognito.admin_list_groups_for_user(UserPoolId=pool_id, Username=username)["Groups"]
+    attributes = {attribute["Name"]: attribute["Value"] for attribute in users[0].get("Attributes", [])}
+    return {
+        "sub": sub,
+        "username": username,
+        "email": attributes.get("email", ""),
+        "groups": frozenset(group["GroupName"] for group in groups),
+    }
+
+
+def user_tokens(*, username: str, password: str | None = None) -> Tokens:
+    """Sign in with a password (the remembered one by default) and return the tokens."""
+    password = password or _remembered().get(username)
+    if password is None:
+        raise NotFound(f"No password is known for {username!r}; create the user with local_user first.")
+    try:
+        tokens = sign_in(username=username, password=password)
+    except ChallengeRequired as challenge:
+        raise NotFound(f"Cannot sign in as {username!r}: Cognito asks for {challenge.challenge}.") from challenge
+    if tokens is None:
+        raise NotFound(f"Cannot sign in as {username!r}: wrong username or password.")
+    with aws.unavailable_on_outage("Cognito"):
+        user = aws.client("cognito-idp").get_user(AccessToken=tokens.access_token)
     sub = next(attribute["Value"] for attribute in user["UserAttributes"] if attribute["Name"] == "sub")
-    return Tokens(result["IdToken"], result["AccessToken"], result.get("RefreshToken", ""), sub)
+    return Tokens(tokens.id_token, tokens.access_token, tokens.refresh_token, sub)

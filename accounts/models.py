@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.utils.crypto import salted_hmac
 
 from accounts import roles
 
@@ -19,13 +20,17 @@ class CognitoUserManager(UserManager):
         Called by django-cognito-jwt's authentication with the token's payload.
         """
         groups = frozenset(payload.get("cognito:groups", []))
+        username = payload.get("cognito:username") or payload.get("username") or payload["sub"]
+        return self.upsert(sub=payload["sub"], username=username, email=payload.get("email", ""), groups=groups)
+
+    def upsert(self, *, sub: str, username: str, email: str, groups: frozenset[str]) -> User:
+        """The cached user for a Cognito identity, created or brought up to date."""
         claims = {
-            "username": payload.get("cognito:username") or payload.get("username") or payload["sub"],
-            "email": payload.get("email", ""),
+            "username": username,
+            "email": email,
             "is_staff": roles.is_teacher(groups),
             "is_superuser": roles.is_admin(groups),
         }
-        sub = payload["sub"]
         user = self.filter(sub=sub).first()
         if user is None:
             # A username freed in Cognito and taken again belongs to the new sub.
@@ -40,20 +45,27 @@ class CognitoUserManager(UserManager):
             for name in changed:
                 setattr(user, name, claims[name])
             user.save(update_fields=changed)
-        user.cognito_groups = groups
         return user
 
 
 class User(AbstractUser):
-    """A Cognito user; `sub` is the stable id the API calls user_id."""
+    """A Cognito user, keyed by `sub`: the stable id the API calls user_id.
 
-    sub = models.CharField(max_length=64, unique=True)
+    Every server may lose its copy; the signed session cookie names the sub, and a
+    server that has not seen the user reads them from Cognito again.
+    """
+
+    sub = models.CharField(max_length=64, primary_key=True)
 
     objects = CognitoUserManager()
 
-    # Groups of the token that authenticated this request (not stored).
-    cognito_groups: frozenset[str] = frozenset()
-
     @property
     def is_teacher(self) -> bool:
-        return roles.is_teacher(self.cognito_groups)
+        """Teachers (and admins) are staff; the flag follows their Cognito groups."""
+        return self.is_staff
+
+    def get_session_auth_hash(self) -> str:
+        """Stable across servers (no local password), and new when the role changes."""
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash", f"{self.sub}:{self.is_staff}:{self.is_superuser}", algorithm="sha256"
+        ).hexdigest()

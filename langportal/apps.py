@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class LangportalConfig(AppConfig):
@@ -6,3 +7,10 @@ class LangportalConfig(AppConfig):
 
     name = "langportal"
     verbose_name = "langportal"
+
+
+class LangportalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin app, with our site (listed in INSTALLED_APPS by its path)."""
+
+    default = False
+    default_site = "langportal.admin_site.AdminSite"

@@ -122,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         if not port_free(port):
             print(f"Port {port} is in use: is langportal already running? Choose others with PORT / LOCAL_AWS_PORT.")
             return 1
+    for cache in data_dir.glob("db.sqlite3*"):
+        cache.unlink()  # Django's database only caches Cognito users: start it afresh
     env_file = data_dir / "local.env"
     values = local_environment(data_dir, arguments.aws_port)
     for name in [name for name in os.environ if name.startswith(SHELL_AWS_SETTINGS)]:
