@@ -235,6 +235,28 @@ def read_slice(name: str, *, offset: int, limit: int, descending: bool = False, 
     raise Unavailable("The index is being rebuilt. Please retry shortly.")
 
 
+def seek(name: str, prefix: str, *, limit: int) -> list[str]:
+    """Ids of the first `limit` entries whose key starts with `prefix`, in order.
+
+    Reads the root, then leaves from the one where the prefix would stand until the
+    prefix no longer matches: a bounded read wherever it falls in the index.
+    """
+    root = read_roots([name])[name]
+    if not root.leaves:
+        return []
+    found: list[str] = []
+    for pointer in root.leaves[root.locate(prefix) :]:
+        entries = read_leaves([(name, pointer.leaf_id)]).get((name, pointer.leaf_id), [])
+        for value in entries:
+            key = value.rsplit(KEY_SEPARATOR, 1)[0]
+            if key < prefix:
+                continue
+            if not key.startswith(prefix) or len(found) >= limit:
+                return found
+            found.append(entry_id(value))
+    return found
+
+
 def read_total(name: str) -> int:
     return read_roots([name])[name].total
 

@@ -52,3 +52,18 @@ class GroupModel(Model):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     revision = NumberAttribute(default=1)
+
+
+class AuditEventModel(Model):
+    """One change a person made to the vocabulary: who, what, when, before and after."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("audit")
+
+    subject = UnicodeAttribute(hash_key=True)  # "word:<id>"
+    event_id = UnicodeAttribute(range_key=True)  # a ULID: events sort by time
+    actor = UnicodeAttribute()
+    action = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    before = UnicodeAttribute(null=True)  # JSON
+    after = UnicodeAttribute(null=True)  # JSON

@@ -8,10 +8,13 @@ transaction. Access patterns and costs: docs/data-model.md.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+
+from ulid import ULID
 
 from langportal import orderindex
 from langportal.dynamo import Transaction, TransactionConflict, dynamodb_errors
@@ -20,7 +23,7 @@ from langportal.models import OrderNodeModel
 from langportal.orderindex import Change, entry, sort_key
 from langportal.progress import Progress, silent
 from vocabulary.japanese import to_hiragana
-from vocabulary.models import GroupModel, WordModel
+from vocabulary.models import AuditEventModel, GroupModel, WordModel
 
 SORT_ORDERS = ("japanese", "romaji", "english", "created_at")
 GROUPS_INDEX = "groups:name"
@@ -217,6 +220,11 @@ def words_get(word_ids: list[str]) -> list[Word]:
     return [found[word_id] for word_id in word_ids if word_id in found]
 
 
+def words_with_prefix(order: str, text: str, *, limit: int) -> list[str]:
+    """Ids of words whose `order` key (reading for japanese) starts with `text`."""
+    return orderindex.seek(words_index(order), sort_key(text), limit=limit)
+
+
 def words_page(*, order: str, descending: bool, offset: int, limit: int, group_id: str | None = None):
     """One page of an index: (words, total number of words in the index)."""
     page = orderindex.read_slice(words_index(order, group_id), offset=offset, limit=limit, descending=descending)
@@ -227,12 +235,56 @@ def words_total() -> int:
     return orderindex.read_total(words_index("created_at"))
 
 
-def words_write(pairs: list[tuple[Word | None, Word | None]]) -> None:
+@dataclass(frozen=True)
+class AuditEvent:
+    id: str
+    subject: str
+    actor: str
+    action: str
+    at: datetime
+    before: dict | None
+    after: dict | None
+
+
+def _snapshot(word: Word | None) -> str | None:
+    if word is None:
+        return None
+    fields = asdict(word)
+    fields["group_ids"] = sorted(word.group_ids, key=int)
+    return json.dumps(fields, default=str, ensure_ascii=False)
+
+
+def _action(old: Word | None, new: Word | None) -> str:
+    return "create" if old is None else "delete" if new is None else "update"
+
+
+def audit_events(subject: str, *, limit: int = 50) -> list[AuditEvent]:
+    """The latest changes to one subject ("word:12"), newest first."""
+    with dynamodb_errors():
+        items = AuditEventModel.query(subject, scan_index_forward=False, limit=limit)
+        return [
+            AuditEvent(
+                item.event_id,
+                item.subject,
+                item.actor,
+                item.action,
+                item.at,
+                json.loads(item.before) if item.before else None,
+                json.loads(item.after) if item.after else None,
+            )
+            for item in items
+        ]
+
+
+def words_write(
+    pairs: list[tuple[Word | None, Word | None]], *, actor: str | None = None, action: str | None = None
+) -> None:
     """Create (None, new), replace (old, new) or delete (old, None) words atomically.
 
-    The word items, their entries in every index and the word counts of the groups
-    they join or leave change in one transaction. A word changed since `old` was read
-    raises WordChanged; a group that does not exist raises GroupNotFound.
+    The word items, their entries in every index, the word counts of the groups they
+    join or leave and, when a person (`actor`) made the change, its audit events change
+    in one transaction. A word changed since `old` was read raises WordChanged; a group
+    that does not exist raises GroupNotFound.
     """
     if not pairs:
         return
@@ -246,6 +298,20 @@ def words_write(pairs: list[tuple[Word | None, Word | None]]) -> None:
     def build(transaction: Transaction) -> None:
         for old, new in pairs:
             _stage_word(transaction, old, new)
+            if actor:
+                subject = f"word:{(new or old).id}"
+                transaction.put(
+                    AuditEventModel(
+                        subject,
+                        str(ULID()),
+                        actor=actor,
+                        action=action or _action(old, new),
+                        at=datetime.now(UTC),
+                        before=_snapshot(old),
+                        after=_snapshot(new),
+                    ),
+                    label="audit",
+                )
         for group_id, delta in deltas.items():
             if delta:
                 transaction.update(

@@ -78,6 +78,30 @@ def group_word_ids(*, group_id: str, offset: int, limit: int) -> list[str]:
     return repo.group_word_ids(group_id, offset=offset, limit=limit)
 
 
+def word_history(*, word_id: str, limit: int = 50) -> list[repo.AuditEvent]:
+    """Who changed a word, how and when, newest first."""
+    return repo.audit_events(f"word:{word_id}", limit=limit)
+
+
+def words_search(*, text: str, limit: int = 100) -> list[Word]:
+    """Words whose Japanese, reading, romaji or English starts with `text` (no scans).
+
+    Japanese text is looked up exactly and by the start of its reading; Latin text by
+    the start of the romaji and of the English.
+    """
+    text = ja.normalize(text)
+    if not text:
+        return []
+    ids: list[str] = []
+    if ja.contains_japanese(text):
+        ids += [word.id for word in repo.words_written(text)]
+        ids += repo.words_with_prefix("japanese", ja.to_hiragana(ja.reading(text)), limit=limit)
+    else:
+        for order in ("romaji", "english"):
+            ids += repo.words_with_prefix(order, text, limit=limit)
+    return repo.words_get(list(dict.fromkeys(ids))[:limit])
+
+
 def words_total() -> int:
     """How many words the vocabulary has."""
     return repo.words_total()
@@ -107,8 +131,12 @@ def word_create(
     part_of_speech: str | None = None,
     group_ids: Iterable[str] = (),
     now: datetime | None = None,
+    actor: str | None = None,
 ) -> Word:
-    """Add a word with a new id; kana and romaji are computed when not given."""
+    """Add a word with a new id; kana and romaji are computed when not given.
+
+    `actor`, the person making a change, puts it in the word's audit trail (here and
+    in every service that changes words)."""
     now = now or _now()
     kana, romaji = _derived(japanese, kana, romaji)
     group_ids = _check_groups(group_ids)
@@ -125,14 +153,14 @@ def word_create(
             updated_at=now,
         )
         try:
-            repo.words_write([(None, word)])
+            repo.words_write([(None, word)], actor=actor)
             return word
         except WordChanged:
             continue  # the id was taken by an import with explicit ids; take the next
     raise WordChanged()
 
 
-def word_update(*, word_id: str, now: datetime | None = None, **changes) -> Word:
+def word_update(*, word_id: str, now: datetime | None = None, actor: str | None = None, **changes) -> Word:
     """Change some fields of a word. Kana and romaji follow the Japanese unless given."""
     for _ in range(WRITE_ATTEMPTS):
         old = word_get(word_id=word_id)
@@ -140,7 +168,7 @@ def word_update(*, word_id: str, now: datetime | None = None, **changes) -> Word
         if new == old:
             return old
         try:
-            repo.words_write([(old, new)])
+            repo.words_write([(old, new)], actor=actor)
             return new
         except WordChanged:
             continue  # someone else changed it meanwhile: apply our change to theirs
@@ -166,12 +194,12 @@ def _updated(old: Word, changes: dict, now: datetime) -> Word:
     return repo.replace_word(old, updated_at=now, **fields)
 
 
-def word_delete(*, word_id: str) -> None:
+def word_delete(*, word_id: str, actor: str | None = None) -> None:
     """Delete a word, then its media files."""
     for _ in range(WRITE_ATTEMPTS):
         word = word_get(word_id=word_id)
         try:
-            repo.words_write([(word, None)])
+            repo.words_write([(word, None)], actor=actor)
             break
         except WordChanged:
             continue
@@ -235,7 +263,9 @@ def media_check(file, declared_type: str | None = None) -> media.MediaType:
     return media_type
 
 
-def media_upload(*, word_id: str, file, declared_type: str | None = None, now: datetime | None = None) -> Upload:
+def media_upload(
+    *, word_id: str, file, declared_type: str | None = None, now: datetime | None = None, actor: str | None = None
+) -> Upload:
     """Store a word's audio or image in S3 and point the word at it.
 
     The new object is written first, then the word; if the word cannot be changed the
@@ -250,7 +280,7 @@ def media_upload(*, word_id: str, file, declared_type: str | None = None, now: d
     with unavailable_on_outage("S3"):
         default_storage.save(key, content)
     try:
-        old, new = _media_attach(word_id, key, media_type.kind, now or _now())
+        old, new = _media_attach(word_id, key, media_type.kind, now or _now(), actor)
     except Exception:
         _media_delete([key])
         raise
@@ -268,12 +298,12 @@ def _media_fields(kind: str, key: str | None) -> dict:
     return {"image_key": key, "image_width": None, "image_height": None, "thumbnail_key": None}
 
 
-def _media_attach(word_id: str, key: str, kind: str, now: datetime) -> tuple[Word, Word]:
+def _media_attach(word_id: str, key: str, kind: str, now: datetime, actor: str | None) -> tuple[Word, Word]:
     for _ in range(WRITE_ATTEMPTS):
         old = word_get(word_id=word_id)
         new = repo.replace_word(old, updated_at=now, **_media_fields(kind, key))
         try:
-            repo.words_write([(old, new)])
+            repo.words_write([(old, new)], actor=actor, action=f"upload {kind}")
             return old, new
         except WordChanged:
             continue
@@ -375,11 +405,11 @@ def group_rename(*, group_id: str, name: str, now: datetime | None = None) -> Gr
     return new
 
 
-def group_delete(*, group_id: str) -> None:
+def group_delete(*, group_id: str, actor: str | None = None) -> None:
     """Delete a group; its words stay in the vocabulary and leave the group first."""
     group_get(group_id=group_id)
     while word_ids := repo.group_word_ids(group_id, offset=0, limit=MEMBERSHIP_BATCH * 4, consistent=True):
-        group_remove_words(group_id=group_id, word_ids=word_ids)
+        group_remove_words(group_id=group_id, word_ids=word_ids, actor=actor)
     repo.group_write(group_get(group_id=group_id), None)
 
 
@@ -391,7 +421,9 @@ def _words_or_404(word_ids: list[str]) -> list[Word]:
     return words
 
 
-def group_add_words(*, group_id: str, word_ids: list[str], now: datetime | None = None) -> Group:
+def group_add_words(
+    *, group_id: str, word_ids: list[str], now: datetime | None = None, actor: str | None = None
+) -> Group:
     """Put words in a group (words already in it are left as they are)."""
     group_get(group_id=group_id)
     full = [
@@ -403,18 +435,22 @@ def group_add_words(*, group_id: str, word_ids: list[str], now: datetime | None 
         raise InvalidInput(
             f"A word can belong to at most {MAX_GROUPS_PER_WORD} groups.", details={"word_ids": sorted(full)}
         )
-    _change_membership(word_ids, now or _now(), lambda groups: groups | {group_id})
+    _change_membership(word_ids, now or _now(), lambda groups: groups | {group_id}, actor, f"add to group {group_id}")
     return group_get(group_id=group_id)
 
 
-def group_remove_words(*, group_id: str, word_ids: list[str], now: datetime | None = None) -> Group:
+def group_remove_words(
+    *, group_id: str, word_ids: list[str], now: datetime | None = None, actor: str | None = None
+) -> Group:
     group_get(group_id=group_id)
     _words_or_404(word_ids)
-    _change_membership(word_ids, now or _now(), lambda groups: groups - {group_id})
+    _change_membership(
+        word_ids, now or _now(), lambda groups: groups - {group_id}, actor, f"remove from group {group_id}"
+    )
     return group_get(group_id=group_id)
 
 
-def _change_membership(word_ids: list[str], now: datetime, change) -> None:
+def _change_membership(word_ids: list[str], now: datetime, change, actor: str | None, action: str) -> None:
     word_ids = list(dict.fromkeys(word_ids))
     for start in range(0, len(word_ids), MEMBERSHIP_BATCH):
         batch = word_ids[start : start + MEMBERSHIP_BATCH]
@@ -425,7 +461,7 @@ def _change_membership(word_ids: list[str], now: datetime, change) -> None:
                 if change(word.group_ids) != word.group_ids
             ]
             try:
-                repo.words_write(pairs)
+                repo.words_write(pairs, actor=actor, action=action)
                 break
             except WordChanged:
                 continue

@@ -48,7 +48,7 @@ class WordListView(APIView):
 
     @extend_schema(operation_id="words_create", request=WordInput, responses={201: WordOutput}, tags=["words"])
     def post(self, request):
-        word = services.word_create(**validated(WordInput, request.data))
+        word = services.word_create(actor=request.user.username, **validated(WordInput, request.data))
         return Response(WordOutput(word).data, status=status.HTTP_201_CREATED)
 
 
@@ -62,17 +62,19 @@ class WordDetailView(APIView):
 
     @extend_schema(operation_id="words_update", request=WordInput, responses=WordOutput, tags=["words"])
     def put(self, request, word_id: str):
-        word = services.word_update(word_id=word_id, **validated(WordInput, request.data))
+        word = services.word_update(word_id=word_id, actor=request.user.username, **validated(WordInput, request.data))
         return Response(WordOutput(word).data)
 
     @extend_schema(operation_id="words_partial_update", request=WordInput, responses=WordOutput, tags=["words"])
     def patch(self, request, word_id: str):
-        word = services.word_update(word_id=word_id, **validated(WordInput, request.data, partial=True))
+        word = services.word_update(
+            word_id=word_id, actor=request.user.username, **validated(WordInput, request.data, partial=True)
+        )
         return Response(WordOutput(word).data)
 
     @extend_schema(operation_id="words_destroy", responses={204: None}, tags=["words"])
     def delete(self, request, word_id: str):
-        services.word_delete(word_id=word_id)
+        services.word_delete(word_id=word_id, actor=request.user.username)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -104,7 +106,7 @@ class GroupDetailView(APIView):
 
     @extend_schema(operation_id="groups_destroy", responses={204: None}, tags=["groups"])
     def delete(self, request, group_id: str):
-        services.group_delete(group_id=group_id)
+        services.group_delete(group_id=group_id, actor=request.user.username)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -119,7 +121,9 @@ class GroupWordsView(APIView):
 
     @extend_schema(operation_id="groups_words_add", request=GroupWordsInput, responses=GroupOutput, tags=["groups"])
     def post(self, request, group_id: str):
-        group = services.group_add_words(group_id=group_id, **validated(GroupWordsInput, request.data))
+        group = services.group_add_words(
+            group_id=group_id, actor=request.user.username, **validated(GroupWordsInput, request.data)
+        )
         return Response(GroupOutput(group).data)
 
 
@@ -128,7 +132,7 @@ class GroupWordView(APIView):
 
     @extend_schema(operation_id="groups_words_remove", request=None, responses=GroupOutput, tags=["groups"])
     def delete(self, request, group_id: str, word_id: str):
-        group = services.group_remove_words(group_id=group_id, word_ids=[word_id])
+        group = services.group_remove_words(group_id=group_id, word_ids=[word_id], actor=request.user.username)
         return Response(GroupOutput(group).data)
 
 

@@ -114,3 +114,19 @@ def test_rebuild_swaps_in_a_new_index(index):
 def test_missing_index_reads_as_empty(aws):
     assert orderindex.read_slice("never:written", offset=0, limit=20).ids == []
     assert orderindex.read_total("never:written") == 0
+
+
+def test_seek_finds_a_prefix_wherever_it_falls(aws):
+    names = [f"word{number:04d}" for number in range(1000)]
+    commit({NAME: Change(inserts={entry(key, str(number + 1)) for number, key in enumerate(names)})})
+    assert orderindex.seek(NAME, "word012", limit=20) == [str(number + 1) for number in range(120, 130)]
+    assert orderindex.seek(NAME, "word0999", limit=5) == ["1000"]
+    assert orderindex.seek(NAME, "word1", limit=5) == []
+    assert len(orderindex.seek(NAME, "word", limit=450)) == 450  # across leaves
+
+
+def test_seek_reads_a_bounded_number_of_items(aws, dynamodb_reads):
+    commit({NAME: Change(inserts={entry(f"k{number:05d}", str(number + 1)) for number in range(2000)})})
+    dynamodb_reads.items = 0
+    orderindex.seek(NAME, "k019", limit=20)
+    assert dynamodb_reads.items <= 3

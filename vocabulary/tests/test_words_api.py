@@ -3,6 +3,7 @@
 import pytest
 
 from vocabulary import repositories as repo
+from vocabulary import services
 
 SPEC_WORD_KEYS = {"id", "japanese", "romaji", "english", "media_url"}
 SPEC_PAGINATION = {"current_page", "total_pages", "total_items", "items_per_page"}
@@ -284,3 +285,19 @@ def test_pages_outside_the_api_keep_django_html(client, aws):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_changes_are_audited_with_who_and_what(teacher_api, words):
+    teacher_api.patch("/api/words/1", {"english": "good afternoon"}, format="json")
+    teacher_api.post("/api/groups/2/words", {"word_ids": ["1"]}, format="json")
+    events = services.word_history(word_id="1")
+    assert [(event.actor, event.action) for event in events] == [("teacher", "add to group 2"), ("teacher", "update")]
+    assert events[1].before["english"] == "hello" and events[1].after["english"] == "good afternoon"
+
+
+def test_search_by_start_of_romaji_english_or_reading(aws, words):
+    assert [word.id for word in services.words_search(text="s")] == ["4", "5"]  # sushi; school
+    assert [word.id for word in services.words_search(text="THANK")] == ["2"]
+    assert [word.id for word in services.words_search(text="寿司")] == ["4"]
+    assert [word.id for word in services.words_search(text="こん")] == ["1"]
+    assert services.words_search(text="zzz") == []
