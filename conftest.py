@@ -56,6 +56,18 @@ def words(aws):
     return {"greetings": greetings, "food": food, "words": created}
 
 
+@pytest.fixture
+def teacher_browser(make_tokens, db):
+    """A Django test client signed in to the admin as a teacher, through Cognito."""
+    from django.test import Client
+
+    make_tokens("sensei", "teachers")
+    client = Client()
+    response = client.post("/admin/login/", {"username": "sensei", "password": cognito._remembered()["sensei"]})
+    assert response.status_code == 302, response.content
+    return client
+
+
 def _client(token: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")

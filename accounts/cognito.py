@@ -148,6 +148,27 @@ def identity(*, sub: str) -> dict | None:
     }
 
 
+@dataclass(frozen=True)
+class Member:
+    username: str
+    sub: str
+    email: str
+
+
+def group_members(*, group: str, limit: int = 60, next_token: str | None = None) -> tuple[list[Member], str | None]:
+    """One page of the users in a Cognito group, with the token of the next page."""
+    arguments = {"UserPoolId": settings.COGNITO_USER_POOL_ID, "GroupName": group, "Limit": limit}
+    if next_token:
+        arguments["NextToken"] = next_token
+    with aws.unavailable_on_outage("Cognito"):
+        page = aws.client("cognito-idp").list_users_in_group(**arguments)
+    members = []
+    for user in page["Users"]:
+        attributes = {attribute["Name"]: attribute["Value"] for attribute in user.get("Attributes", [])}
+        members.append(Member(user["Username"], attributes.get("sub", ""), attributes.get("email", "")))
+    return members, page.get("NextToken")
+
+
 def user_tokens(*, username: str, password: str | None = None) -> Tokens:
     """Sign in with a password (the remembered one by default) and return the tokens."""
     password = password or _remembered().get(username)

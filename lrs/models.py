@@ -91,6 +91,7 @@ class StudentModel(Model):
         table_name = table_name("students")
 
     user_id = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute(null=True)
     sessions_count = NumberAttribute(default=0)
     reviews_count = NumberAttribute(default=0)
     correct_count = NumberAttribute(default=0)
@@ -115,3 +116,33 @@ class IdempotencyKeyModel(Model):
     session_id = UnicodeAttribute()
     review_id = UnicodeAttribute()
     expires_at = TTLAttribute()
+
+
+class MostMissedIndex(GlobalSecondaryIndex):
+    """Word counters by how often they were answered wrong (sparse: word counters only)."""
+
+    class Meta:
+        index_name = "most-missed"
+        projection = IncludeProjection(["word_id", "reviews", "correct"])
+
+    kind = UnicodeAttribute(hash_key=True)
+    wrong = NumberAttribute(range_key=True)
+
+
+class StatCounterModel(Model):
+    """Review counters for the teachers' statistics, changed by every review.
+
+    `day#<date>#<shard>` and `group#<id>#<shard>` are spread over shards so that a busy
+    class does not make one item hot; `word#<id>` counts one word for everyone.
+    """
+
+    class Meta(BaseMeta):
+        table_name = table_name("stats")
+
+    name = UnicodeAttribute(hash_key=True)
+    reviews = NumberAttribute(default=0)
+    correct = NumberAttribute(default=0)
+    wrong = NumberAttribute(null=True)
+    kind = UnicodeAttribute(null=True)
+    word_id = UnicodeAttribute(null=True)
+    most_missed = MostMissedIndex()

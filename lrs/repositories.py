@@ -8,15 +8,24 @@ review is one transaction. Access patterns: docs/data-model.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist
 
 from langportal.dynamo import Transaction, dynamodb_errors
 from langportal.errors import Conflict
-from lrs.models import IdempotencyKeyModel, ReviewModel, StudentModel, StudySessionModel, WordStatModel
+from lrs.models import (
+    IdempotencyKeyModel,
+    ReviewModel,
+    StatCounterModel,
+    StudentModel,
+    StudySessionModel,
+    WordStatModel,
+)
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
+DAY_SHARDS = 8
+GROUP_SHARDS = 4
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,7 @@ class WordStat:
 @dataclass(frozen=True)
 class Student:
     user_id: str
+    username: str | None = None
     sessions_count: int = 0
     reviews_count: int = 0
     correct_count: int = 0
@@ -115,6 +125,7 @@ def _word_stat(item: WordStatModel) -> WordStat:
 def _student(item: StudentModel) -> Student:
     return Student(
         user_id=item.user_id,
+        username=item.username,
         sessions_count=int(item.sessions_count),
         reviews_count=int(item.reviews_count),
         correct_count=int(item.correct_count),
@@ -146,7 +157,7 @@ def _page(query, convert) -> Cursor:
 # --- sessions ------------------------------------------------------------------------
 
 
-def session_create(session: Session, *, time_zone: str | None) -> None:
+def session_create(session: Session, *, time_zone: str | None, username: str | None = None) -> None:
     """Store a new session and count it for the student, in one transaction."""
     transaction = Transaction()
     item = StudySessionModel(
@@ -161,6 +172,8 @@ def session_create(session: Session, *, time_zone: str | None) -> None:
     actions = [StudentModel.sessions_count.add(1), StudentModel.group_ids.add({session.group_id})]
     if time_zone:
         actions.append(StudentModel.time_zone.set(time_zone))
+    if username:
+        actions.append(StudentModel.username.set(username))
     transaction.update(StudentModel(session.user_id), actions, label="student")
     transaction.commit()
 
@@ -217,6 +230,7 @@ def review_put(
     *,
     idempotency_key: str | None,
     stat_before: WordStat | None,
+    group_id: str,
     card: tuple[str, str],
     streak: Streak | None,
     streak_before: str | None,
@@ -302,7 +316,58 @@ def review_put(
             else StudentModel.last_study_day == streak_before
         )
     transaction.update(StudentModel(review.user_id), student_actions, condition=student_condition, label="student")
+    _stage_counters(transaction, review, group_id)
     transaction.commit()
+
+
+def _stage_counters(transaction: Transaction, review: Review, group_id: str) -> None:
+    """The teachers' statistics move with the review: per day, per group, per word."""
+    correct = 1 if review.correct else 0
+    shard = int(review.id[-4:], 36)  # the ULID's random end spreads reviews over shards
+    day = review.created_at.astimezone(UTC).date().isoformat()
+    for name in (f"day#{day}#{shard % DAY_SHARDS}", f"group#{group_id}#{shard % GROUP_SHARDS}"):
+        transaction.update(
+            StatCounterModel(name),
+            [StatCounterModel.reviews.add(1), StatCounterModel.correct.add(correct)],
+            label="counter",
+        )
+    transaction.update(
+        StatCounterModel(f"word#{review.word_id}"),
+        [
+            StatCounterModel.reviews.add(1),
+            StatCounterModel.correct.add(correct),
+            StatCounterModel.wrong.add(1 - correct),
+            StatCounterModel.kind.set("word"),
+            StatCounterModel.word_id.set(review.word_id),
+        ],
+        label="counter",
+    )
+
+
+@dataclass(frozen=True)
+class Counter:
+    name: str
+    reviews: int
+    correct: int
+
+
+def counters_get(names: list[str]) -> dict[str, Counter]:
+    if not names:
+        return {}
+    with dynamodb_errors():
+        return {
+            item.name: Counter(item.name, int(item.reviews), int(item.correct))
+            for item in StatCounterModel.batch_get(list(dict.fromkeys(names)))
+        }
+
+
+def most_missed_words(*, limit: int) -> list[Counter]:
+    """Word counters with the most wrong answers (index most-missed), most first."""
+    with dynamodb_errors():
+        return [
+            Counter(item.word_id, int(item.reviews), int(item.correct))
+            for item in StatCounterModel.most_missed.query("word", scan_index_forward=False, limit=limit)
+        ]
 
 
 # --- word statistics and students ----------------------------------------------------
@@ -338,6 +403,13 @@ def cards_due(user_id: str, *, until: str) -> list[tuple[str, str]]:
 def student_get(user_id: str) -> Student | None:
     item = _get(StudentModel, user_id)
     return _student(item) if item else None
+
+
+def students_get(user_ids: list[str]) -> list[Student]:
+    if not user_ids:
+        return []
+    with dynamodb_errors():
+        return [_student(item) for item in StudentModel.batch_get(list(dict.fromkeys(user_ids)))]
 
 
 def streaks_expiring(day: str, *, until: str) -> list[tuple[str, str]]:

@@ -108,7 +108,7 @@ def session_start(
         activity=activity,
         started_at=now,
     )
-    repo.session_create(session, time_zone=time_zone)
+    repo.session_create(session, time_zone=time_zone, username=getattr(caller, "username", None))
     return session
 
 
@@ -179,6 +179,7 @@ def review_record(
                 review,
                 idempotency_key=idempotency_key,
                 stat_before=stat,
+                group_id=session.group_id,
                 card=scheduling.card_after(stat.card if stat else None, word_id=word_id, correct=correct, now=now),
                 streak=streak_after(student, now),
                 streak_before=student.last_study_day if student else None,
@@ -323,3 +324,100 @@ def history_reset(*, caller: Caller, user_id: str) -> None:
     if not caller.is_teacher:
         raise PermissionDenied("Only teachers may reset a student's history.")
     repo.history_delete(user_id)
+
+
+# --- teachers' statistics ------------------------------------------------------------
+
+HARDEST_MIN_REVIEWS = 3
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Reviews and right answers of something (a day, a group, a word)."""
+
+    label: str
+    reviews: int
+    correct: int
+
+    @property
+    def success_rate(self) -> float:
+        return success_rate(self.correct, self.reviews)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    days: list[Tally]
+    groups: list[Tally]
+    hardest: list[tuple[vocabulary.Word, Tally]]
+    active: list[tuple[Student, int]]
+
+
+def _summed(names: list[str], counters: dict) -> tuple[int, int]:
+    found = [counters[name] for name in names if name in counters]
+    return sum(counter.reviews for counter in found), sum(counter.correct for counter in found)
+
+
+def dashboard(*, now: datetime | None = None, days: int = 30, hardest: int = 10) -> Dashboard:
+    """Reviews per day, success per group, the hardest words and the active students."""
+    now = now or _now()
+    dates = [(now - timedelta(days=back)).date().isoformat() for back in range(days - 1, -1, -1)]
+    groups = vocabulary.groups_list(page=1, per_page=100).items
+    day_names = {day: [f"day#{day}#{shard}" for shard in range(repo.DAY_SHARDS)] for day in dates}
+    group_names = {group.id: [f"group#{group.id}#{shard}" for shard in range(repo.GROUP_SHARDS)] for group in groups}
+    counters = repo.counters_get([name for names in (*day_names.values(), *group_names.values()) for name in names])
+    return Dashboard(
+        days=[Tally(day, *_summed(day_names[day], counters)) for day in dates],
+        groups=[Tally(group.name, *_summed(group_names[group.id], counters)) for group in groups],
+        hardest=_hardest(hardest),
+        active=students_active(now=now),
+    )
+
+
+def _hardest(limit: int) -> list[tuple[vocabulary.Word, Tally]]:
+    """Words answered wrong most often, then ordered by their success rate."""
+    counted = [
+        counter for counter in repo.most_missed_words(limit=limit * 10) if counter.reviews >= HARDEST_MIN_REVIEWS
+    ]
+    words = {word.id: word for word in vocabulary.words_get(word_ids=[counter.name for counter in counted])}
+    tallies = [
+        (words[counter.name], Tally(counter.name, counter.reviews, counter.correct))
+        for counter in counted
+        if counter.name in words
+    ]
+    return sorted(tallies, key=lambda pair: (pair[1].success_rate, -pair[1].reviews))[:limit]
+
+
+def students_active(*, now: datetime | None = None) -> list[tuple[Student, int]]:
+    """Students with a live streak (who studied today or yesterday), longest streak first."""
+    now = now or _now()
+    until = _instant(now + timedelta(days=3))
+    user_ids = [
+        user_id
+        for ahead in range(0, 3)
+        for user_id, _ in repo.streaks_expiring((now + timedelta(days=ahead)).date().isoformat(), until=until)
+    ]
+    students = repo.students_get(user_ids)
+    live = [(student, current_streak(student, now)) for student in students]
+    return sorted(
+        [(student, streak) for student, streak in live if streak], key=lambda pair: (-pair[1], pair[0].username or "")
+    )
+
+
+@dataclass(frozen=True)
+class StudentReport:
+    progress: Progress
+    sessions: list[Session]
+    weak_words: list[tuple[vocabulary.Word, WordStat]]
+
+
+def student_report(*, caller: Caller, user_id: str, now: datetime | None = None, weak: int = 10) -> StudentReport:
+    """One student for a teacher: progress, recent sessions (oldest first), weak words."""
+    progress = progress_get(caller=caller, user_id=user_id, now=now)
+    sessions = repo.sessions_page(user_id, limit=50).items[::-1]
+    stats = repo.word_stats_page(user_id, limit=1000).items
+    weakest = sorted(
+        (stat for stat in stats if stat.correct_count + stat.wrong_count >= 2),
+        key=lambda stat: (success_rate(stat.correct_count, stat.correct_count + stat.wrong_count), -stat.wrong_count),
+    )[:weak]
+    words = {word.id: word for word in vocabulary.words_get(word_ids=[stat.word_id for stat in weakest])}
+    return StudentReport(progress, sessions, [(words[stat.word_id], stat) for stat in weakest if stat.word_id in words])

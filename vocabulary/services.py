@@ -176,14 +176,19 @@ def word_update(*, word_id: str, now: datetime | None = None, actor: str | None 
 
 
 def _updated(old: Word, changes: dict, now: datetime) -> Word:
-    fields = {name: value for name, value in changes.items() if value != getattr(old, name)}
+    """The word after `changes`. Kana and romaji follow a new Japanese (or a new kana)
+    unless given; given empty, they are computed again."""
+    cleared = {name for name in ("kana", "romaji") if name in changes and not changes[name]}
+    fields = {name: value for name, value in changes.items() if name not in cleared and value != getattr(old, name)}
+    if cleared or "japanese" in fields or "kana" in fields:
+        japanese = fields.get("japanese", old.japanese)
+        keep_kana = "japanese" not in fields and "kana" not in cleared
+        kana, romaji = _derived(japanese, fields.get("kana") or (old.kana if keep_kana else None), None)
+        fields["kana"] = kana
+        fields.setdefault("romaji", romaji)
+        fields = {name: value for name, value in fields.items() if value != getattr(old, name)}
     if not fields:
         return old
-    japanese = fields.get("japanese", old.japanese)
-    if "japanese" in fields or "kana" in fields:
-        kana = fields.get("kana") or (old.kana if "japanese" not in fields else None)
-        fields["kana"], computed = _derived(japanese, kana, None)
-        fields.setdefault("romaji", computed)
     if "group_ids" in fields:
         fields["group_ids"] = _check_groups(fields["group_ids"])
         if len(old.group_ids | fields["group_ids"]) > MAX_GROUPS_PER_WORD:

@@ -1,0 +1,99 @@
+"""Study statistics in the Django admin: a dashboard, the students, one student's page."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from accounts import cognito, roles
+from langportal.charts import Bar, bar_chart
+from lrs import services
+
+
+def _context(request, **values) -> dict:
+    return {**admin.site.each_context(request), **values}
+
+
+def dashboard(request):
+    board = services.dashboard()
+    reviews_chart = bar_chart(
+        [Bar(day.label[5:], day.reviews, f"{day.success_rate}% right") for day in board.days],
+        title="Reviews per day, last 30 days",
+    )
+    groups_chart = bar_chart(
+        [Bar(group.label, group.success_rate, f"{group.reviews} reviews") for group in board.groups],
+        title="Success rate per group",
+        unit="%",
+        maximum=100,
+    )
+    return TemplateResponse(
+        request,
+        "admin/lrs/dashboard.html",
+        _context(
+            request,
+            title="Study statistics",
+            board=board,
+            reviews_chart=reviews_chart,
+            groups_chart=groups_chart,
+            total_reviews=sum(day.reviews for day in board.days),
+        ),
+    )
+
+
+def students(request):
+    members, next_token = cognito.group_members(group=roles.STUDENTS, next_token=request.GET.get("next") or None)
+    return TemplateResponse(
+        request,
+        "admin/lrs/students.html",
+        _context(request, title="Students", members=members, next_token=next_token, active=services.students_active()),
+    )
+
+
+def student(request, user_id: str):
+    report = services.student_report(caller=request.user, user_id=user_id)
+    trend = bar_chart(
+        [
+            Bar(
+                session.started_at.strftime("%m-%d"),
+                services.success_rate(session.correct_count, session.review_items_count),
+                f"{session.review_items_count} reviews, {session.group_name}",
+            )
+            for session in report.sessions
+        ],
+        title="Success rate per session",
+        unit="%",
+        maximum=100,
+    )
+    return TemplateResponse(
+        request,
+        "admin/lrs/student.html",
+        _context(
+            request,
+            title=f"Student {report.progress.user_id}",
+            report=report,
+            name=request.GET.get("name", ""),
+            trend=trend,
+        ),
+    )
+
+
+def student_reset(request, user_id: str):
+    name = request.GET.get("name", "") or user_id
+    if request.method == "POST":
+        services.history_reset(caller=request.user, user_id=user_id)
+        messages.success(request, f"The study history of {name} was reset.")
+        return HttpResponseRedirect(reverse("admin:lrs_student", args=[user_id]))
+    return TemplateResponse(
+        request, "admin/lrs/student_reset.html", _context(request, title="Reset a student", user_id=user_id, name=name)
+    )
+
+
+def urls(site) -> list:
+    return [
+        path("lrs/statistics/", site.admin_view(dashboard), name="lrs_dashboard"),
+        path("lrs/students/", site.admin_view(students), name="lrs_students"),
+        path("lrs/students/<str:user_id>/", site.admin_view(student), name="lrs_student"),
+        path("lrs/students/<str:user_id>/reset/", site.admin_view(student_reset), name="lrs_student_reset"),
+    ]

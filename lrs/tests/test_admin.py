@@ -1,0 +1,59 @@
+"""Study statistics in the admin: the dashboard, the students, one student, a reset."""
+
+from datetime import UTC, datetime, timedelta
+
+from lrs import repositories as repo
+from lrs import services
+
+from .conftest import Caller
+
+
+def study(user_id: str, username: str, answers: list[tuple[str, bool]], when: datetime | None = None):
+    caller = Caller(user_id)
+    caller.username = username
+    when = when or datetime.now(UTC)
+    session = services.session_start(caller=caller, group_id="1", activity="quiz", now=when)
+    for word_id, correct in answers:
+        services.review_record(caller=caller, session_id=session.id, word_id=word_id, correct=correct, now=when)
+
+
+def test_dashboard_counts_days_groups_words_and_students(teacher_browser, words):
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    study("u-1", "aiko", [("1", False), ("1", False), ("1", True), ("2", True)], when=yesterday)
+    study("u-2", "ben", [("1", False), ("2", True), ("2", True)])
+    html = teacher_browser.get("/admin/lrs/statistics/").content.decode()
+    assert "Reviews per day, last 30 days (7 in all)" in html
+    assert "<td>Greetings</td><td>7</td><td>57.1%</td>" in html
+    hardest = html.split('id="hardest-words"')[1]
+    assert hardest.index("こんにちは") < hardest.index("ありがとう")  # 25% right before 100%
+    active = html.split('id="active-students"')[1]
+    assert "aiko" in active and "ben" in active
+    assert "<svg" in html and "<title>Reviews per day" in html
+
+
+def test_the_dashboard_reads_no_review_items(teacher_browser, words, dynamodb_reads):
+    study("u-1", "aiko", [("1", True)] * 20)
+    dynamodb_reads.items = 0
+    dynamodb_reads.calls.clear()
+    teacher_browser.get("/admin/lrs/statistics/")
+    assert "Scan" not in dynamodb_reads.calls and "Query" in dynamodb_reads.calls
+    assert dynamodb_reads.items < 30
+
+
+def test_students_come_from_cognito(teacher_browser, make_tokens, words):
+    make_tokens("chika", "students")
+    html = teacher_browser.get("/admin/lrs/students/").content.decode()
+    assert "chika" in html
+
+
+def test_a_student_page_and_resetting_it(teacher_browser, make_tokens, words):
+    user_id = make_tokens("chika", "students").user_id
+    study(user_id, "chika", [("1", False), ("1", False), ("2", True)])
+    html = teacher_browser.get(f"/admin/lrs/students/{user_id}/?name=chika").content.decode()
+    assert "<td>3 (33.3% right)</td>" in html
+    assert 'id="current-streak">1 day<' in html
+    assert html.split('id="weak-words"')[1].index("こんにちは") > 0
+    assert "Yes, reset it" in teacher_browser.get(f"/admin/lrs/students/{user_id}/reset/?name=chika").content.decode()
+    assert repo.student_get(user_id) is not None
+    teacher_browser.post(f"/admin/lrs/students/{user_id}/reset/?name=chika")
+    assert repo.student_get(user_id) is None

@@ -1,0 +1,196 @@
+"""The vocabulary pages of the admin: list, search, edit with media, groups, import, export."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from accounts import cognito
+from vocabulary import repositories as repo
+from vocabulary import services
+
+from . import samples
+
+
+def page(client, url: str, **params) -> str:
+    response = client.get(url, params)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def test_the_index_lists_vocabulary_and_study_records(teacher_browser, words):
+    html = page(teacher_browser, "/admin/")
+    for link in (
+        "/admin/vocabulary/words/",
+        "/admin/vocabulary/groups/",
+        "/admin/lrs/statistics/",
+        "/admin/lrs/students/",
+    ):
+        assert link in html
+
+
+def test_words_are_listed_sorted_filtered_and_searched(teacher_browser, words):
+    html = page(teacher_browser, "/admin/vocabulary/words/")
+    assert "こんにちは" in html and "5 words" in html
+    by_english = page(teacher_browser, "/admin/vocabulary/words/", o="-english")
+    assert by_english.index("water") < by_english.index("hello")
+    food = page(teacher_browser, "/admin/vocabulary/words/", group=words["food"].id)
+    assert "寿司" in food and "こんにちは" not in food
+    found = page(teacher_browser, "/admin/vocabulary/words/", q="sus")
+    assert "寿司" in found and "学校" not in found and "1 match" in found
+
+
+def test_the_list_pages(teacher_browser, aws):
+    for number in range(55):
+        services.word_create(japanese=f"語{number}", kana="ご", english=f"word {number:02d}")
+    first = page(teacher_browser, "/admin/vocabulary/words/")
+    second = page(teacher_browser, "/admin/vocabulary/words/", p=2)
+    assert "word 00" in first and "word 54" not in first
+    assert "word 54" in second and '<span class="this-page">2</span>' in second
+
+
+def test_adding_a_word_computes_romaji_and_records_who(teacher_browser, words):
+    response = teacher_browser.post(
+        "/admin/vocabulary/words/add/",
+        {"japanese": "猫", "english": "cat", "part_of_speech": "noun", "group_ids": ["2"]},
+    )
+    assert response.status_code == 302
+    word = repo.word_get("6")
+    assert (word.romaji, word.kana, word.group_ids) == ("neko", "ねこ", {"2"})
+    assert [(event.actor, event.action) for event in services.word_history(word_id="6")] == [("sensei", "create")]
+
+
+def test_errors_show_next_to_their_fields(teacher_browser, words):
+    response = teacher_browser.post("/admin/vocabulary/words/add/", {"japanese": "cat", "english": ""})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Must contain Japanese script" in html and "This field is required." in html
+    assert repo.word_get("6") is None
+
+
+def test_editing_with_audio_and_image(teacher_browser, words):
+    url = "/admin/vocabulary/words/3/change/"
+    response = teacher_browser.post(
+        url,
+        {
+            "japanese": "水",
+            "kana": "みず",
+            "english": "water (cold)",
+            "part_of_speech": "noun",
+            "group_ids": ["2"],
+            "audio": SimpleUploadedFile("mizu.wav", samples.wav(), "audio/wav"),
+            "image": SimpleUploadedFile("mizu.png", samples.image("PNG"), "image/png"),
+        },
+    )
+    assert response.status_code == 302
+    html = page(teacher_browser, url)
+    assert '<audio controls src="' in html and 'id="image-preview"' in html
+    assert "water (cold)" in html and "upload image" in html and "sensei" in html  # the history
+    assert repo.word_get("3").audio_duration == 1.0
+
+
+def test_a_refused_file_is_explained_next_to_its_field(teacher_browser, words):
+    response = teacher_browser.post(
+        "/admin/vocabulary/words/3/change/",
+        {
+            "japanese": "水",
+            "english": "water",
+            "audio": SimpleUploadedFile("notes.txt", b"text", "text/plain"),
+        },
+    )
+    assert response.status_code == 200
+    assert "Upload audio or an image" in response.content.decode()
+    assert repo.word_get("3").audio_key is None
+
+
+def test_deleting_asks_first(teacher_browser, words):
+    assert "Yes, delete it" in page(teacher_browser, "/admin/vocabulary/words/5/delete/")
+    assert repo.word_get("5") is not None
+    assert teacher_browser.post("/admin/vocabulary/words/5/delete/").status_code == 302
+    assert repo.word_get("5") is None
+
+
+def test_romaji_is_suggested_as_the_teacher_types(teacher_browser, aws):
+    assert teacher_browser.get(
+        "/admin/vocabulary/words/romaji/", {"japanese": "お母さん", "kana": "おかあさん"}
+    ).json() == {"kana": "おかあさん", "romaji": "okaasan"}
+    assert teacher_browser.get("/admin/vocabulary/words/romaji/", {"japanese": "学校"}).json()["romaji"] == "gakkou"
+
+
+def test_managing_groups(teacher_browser, words):
+    response = teacher_browser.post("/admin/vocabulary/groups/", {"name": "Animals"})
+    assert response.status_code == 302
+    group_id = response["Location"].rstrip("/").split("/")[-2]
+    url = f"/admin/vocabulary/groups/{group_id}/change/"
+    teacher_browser.post(url, {"action": "rename", "name": "Zoo"})
+    teacher_browser.post(url, {"action": "add", "word_ids": "1, 3"})
+    teacher_browser.post(url, {"action": "remove", "word_id": "1"})
+    group = services.group_get(group_id=group_id)
+    assert (group.name, group.word_count) == ("Zoo", 1)
+    assert "水" in page(teacher_browser, url)
+    refused = teacher_browser.post(url, {"action": "add", "word_ids": "99"})
+    assert "No word with id 99." in refused.content.decode()
+    teacher_browser.post(f"/admin/vocabulary/groups/{group_id}/delete/")
+    assert repo.group_get(group_id) is None
+    assert repo.word_get("3").group_ids == {"2"}
+
+
+def test_import_previews_then_writes(teacher_browser, words):
+    csv = (
+        "id,japanese,kana,romaji,english,part_of_speech,group_ids\n"
+        ",犬,いぬ,,dog,noun,2\n"
+        "1,こんにちは,こんにちは,konnichiwa,good afternoon,expression,1\n"
+        ",dog,,,dog,,\n"
+        "77,鳥,とり,,bird,noun,\n"
+    ).encode()
+    preview = teacher_browser.post("/admin/vocabulary/words/import/", {"file": SimpleUploadedFile("w.csv", csv)})
+    html = preview.content.decode()
+    assert "2 rows can be imported; 2 rows have errors" in html
+    assert "Must contain Japanese script" in html and "no word 77 to update" in html
+    assert repo.word_get("6") is None  # nothing written yet
+    token = html.split('name="token" value="', 1)[1].split('"', 1)[0]
+    written = b"".join(teacher_browser.post("/admin/vocabulary/words/import/", {"token": token}).streaming_content)
+    assert b"showProgress(2, 2)" in written
+    assert b"Imported 2 of 4 rows; 2 rows with errors were left out." in written
+    assert repo.word_get("6").english == "dog"
+    assert repo.word_get("1").english == "good afternoon"
+
+
+def test_export_is_the_current_list_as_csv(teacher_browser, words):
+    response = teacher_browser.get("/admin/vocabulary/words/export.csv", {"group": words["food"].id, "o": "english"})
+    rows = b"".join(response.streaming_content).decode().splitlines()
+    assert rows[0] == "id,japanese,kana,romaji,english,part_of_speech,group_ids"
+    assert [row.split(",")[4] for row in rows[1:]] == ["sushi", "water"]
+
+
+def test_students_and_strangers_are_sent_to_sign_in(make_tokens, words, db):
+    assert Client().get("/admin/vocabulary/words/").status_code == 302
+    token = make_tokens("hana").id_token
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {token}").get("/admin/vocabulary/words/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_posts_need_the_csrf_token(make_tokens, words, db):
+    make_tokens("sensei", "teachers")
+    client = Client(enforce_csrf_checks=True)
+    login = client.get("/admin/login/")
+    token = login.cookies["csrftoken"].value
+    client.post(
+        "/admin/login/",
+        {"username": "sensei", "password": cognito._remembered()["sensei"], "csrfmiddlewaretoken": token},
+    )
+    assert client.post("/admin/vocabulary/words/5/delete/").status_code == 403
+    assert repo.word_get("5") is not None
+
+
+@pytest.fixture
+def json_document():
+    return io.BytesIO(b'{"words": [{"japanese": "\\u732b", "english": "cat"}]}')
+
+
+def test_json_documents_import_too(teacher_browser, words, json_document):
+    preview = teacher_browser.post(
+        "/admin/vocabulary/words/import/", {"file": SimpleUploadedFile("w.json", json_document.read())}
+    )
+    assert "1 row can be imported" in preview.content.decode()
