@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
+CHROMIUM := /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: run test lint format venv clean-local
 
@@ -20,12 +23,18 @@ $(TEST_INSTALLED): $(INSTALLED) requirements-transformers.txt
 	$(BIN)/python -m pip install --quiet -r requirements-transformers.txt
 	touch $@
 
+# The admin's browser tests drive Debian's Chromium with Playwright; the CJK font makes
+# the Japanese in their screenshots readable.
+$(CHROMIUM) $(CJK_FONT) &:
+	$(SUDO) apt-get update -q
+	$(SUDO) apt-get install -y -q chromium fonts-noto-cjk
+
 ## run: the app on http://127.0.0.1:$${PORT:-8000} with an AWS emulator on loopback
 run: venv
 	$(BIN)/python -m langportal.local
 
 ## test: lint, then the whole suite (unit and end-to-end)
-test: $(TEST_INSTALLED) lint
+test: $(TEST_INSTALLED) $(CHROMIUM) $(CJK_FONT) lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: venv

@@ -40,10 +40,16 @@ def bar_chart(bars: list[Bar], *, title: str, unit: str = "", maximum: float | N
         if index % label_every == 0:
             parts.append(
                 f'<text x="{x + step * 0.4:.1f}" y="{HEIGHT - MARGIN + 14}" font-size="10" text-anchor="middle" '
-                f'fill="#666">{escape(bar.label)}</text>'
+                f'fill="#666">{escape(_fit(bar.label, step * label_every))}</text>'
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every piece of text above went through escape()
+
+
+def _fit(label: str, width: float) -> str:
+    """A label cut to the room it has (about 6 units a character at this size)."""
+    room = max(3, int(width / 6))
+    return label if len(label) <= room else label[: room - 1] + "…"
 
 
 def _number(value: float) -> str:

@@ -179,6 +179,8 @@ def _updated(old: Word, changes: dict, now: datetime) -> Word:
     """The word after `changes`. Kana and romaji follow a new Japanese (or a new kana)
     unless given; given empty, they are computed again."""
     cleared = {name for name in ("kana", "romaji") if name in changes and not changes[name]}
+    if "group_ids" in changes:
+        changes = {**changes, "group_ids": frozenset(changes["group_ids"])}
     fields = {name: value for name, value in changes.items() if name not in cleared and value != getattr(old, name)}
     if cleared or "japanese" in fields or "kana" in fields:
         japanese = fields.get("japanese", old.japanese)

@@ -301,3 +301,11 @@ def test_search_by_start_of_romaji_english_or_reading(aws, words):
     assert [word.id for word in services.words_search(text="寿司")] == ["4"]
     assert [word.id for word in services.words_search(text="こん")] == ["1"]
     assert services.words_search(text="zzz") == []
+
+
+def test_saving_without_changes_writes_nothing(teacher_api, words):
+    body = teacher_api.get("/api/words/5").json()
+    same = {key: body[key] for key in ("japanese", "kana", "romaji", "english", "part_of_speech", "group_ids")}
+    assert teacher_api.put("/api/words/5", same, format="json").status_code == 200
+    assert repo.word_get("5").revision == 1
+    assert services.word_history(word_id="5") == []

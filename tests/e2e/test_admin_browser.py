@@ -1,0 +1,137 @@
+"""The teachers' admin in a real browser (Debian's Chromium, driven by Playwright) against
+the local stack. Every page visited is saved as a screenshot in test-artifacts/."""
+
+import json
+import re
+import tempfile
+import uuid
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from vocabulary.tests import samples
+
+from .conftest import ROOT
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=FLAGS, headless=True, viewport={"width": 1280, "height": 900}
+        )
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def page(browser):
+    browser.clear_cookies()
+    tab = browser.new_page()
+    yield tab
+    tab.close()
+
+
+def shoot(page, name: str) -> None:
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def passwords(stack) -> dict[str, str]:
+    return json.loads((stack.data_dir / "local-users.json").read_text())
+
+
+def sign_in(page, stack, username: str) -> None:
+    page.goto(f"{stack.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", passwords(stack)[username])
+    page.click("input[type=submit]")
+
+
+def test_a_teacher_manages_a_word_from_sign_in_to_search(page, stack, tmp_path):
+    sign_in(page, stack, "teacher")
+    expect(page.locator("#site-name")).to_contain_text("langportal")
+    expect(page.locator("a[href='/admin/vocabulary/words/']").first).to_be_visible()
+    shoot(page, "01-index")
+
+    english = f"bicycle {uuid.uuid4().hex[:6]}"
+    page.goto(f"{stack.url}/admin/vocabulary/words/add/")
+    page.fill("#id_japanese", "自転車")
+    expect(page.locator("#romaji-suggestion")).to_contain_text("jitensha")  # suggested while typing
+    page.fill("#id_english", english)
+    page.select_option("#id_part_of_speech", "noun")
+    shoot(page, "02-add-word")
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist")).to_contain_text("Added 「自転車」 (jitensha).")
+
+    audio = tmp_path / "jitensha.wav"
+    audio.write_bytes(samples.wav(seconds=1))
+    page.set_input_files("#id_audio", str(audio))
+    page.click("input[name=_save]")
+    expect(page.locator("#audio-player")).to_be_visible()
+    expect(page.locator("#history")).to_contain_text("upload audio")
+    shoot(page, "03-word-with-audio")
+
+    page.goto(f"{stack.url}/admin/vocabulary/words/")
+    page.fill("#searchbar", english)
+    page.press("#searchbar", "Enter")
+    expect(page.locator("#result_list")).to_contain_text("自転車")
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    shoot(page, "04-search")
+
+
+def test_a_validation_error_shows_next_to_its_field(page, stack):
+    sign_in(page, stack, "teacher")
+    page.goto(f"{stack.url}/admin/vocabulary/words/add/")
+    page.fill("#id_japanese", "bicycle")
+    page.fill("#id_english", "bicycle")
+    page.click("input[name=_save]")
+    expect(page.locator(".field-japanese .errorlist")).to_contain_text("Must contain Japanese script")
+    shoot(page, "05-validation-error")
+
+
+def test_the_dashboard_and_a_students_page(page, stack, student_tokens, student):
+    session = student.post("/api/study_sessions", json={"group_id": "1", "activity": "quiz"}).json()
+    for word_id, correct in (("1", True), ("2", False), ("3", True)):
+        student.post(f"/api/study_sessions/{session['id']}/review", json={"word_id": word_id, "correct": correct})
+    sign_in(page, stack, "teacher")
+    page.goto(f"{stack.url}/admin/lrs/statistics/")
+    expect(page.locator("#reviews-per-day svg")).to_be_visible()
+    expect(page.locator("#active-students")).to_contain_text("student")
+    shoot(page, "06-dashboard")
+
+    page.goto(f"{stack.url}/admin/lrs/students/")
+    page.click("#result_list a:text-is('student')")
+    expect(page.locator("#progress")).to_contain_text("Reviews")
+    expect(page.locator("#trend svg")).to_be_visible()
+    assert re.search(r"/admin/lrs/students/[0-9a-f-]+/", page.url)
+    shoot(page, "07-student")
+
+
+def test_a_student_is_refused(page, stack):
+    sign_in(page, stack, "student")
+    expect(page.locator(".errornote")).to_contain_text("Students sign in through the app")
+    shoot(page, "08-student-refused")
+
+
+def test_signing_out(page, stack):
+    sign_in(page, stack, "teacher")
+    page.click("#logout-form button")
+    expect(page.locator("body")).to_contain_text("Logged out")
+    page.goto(f"{stack.url}/admin/vocabulary/words/")
+    assert "/admin/login/" in page.url
