@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test lint format venv clean-local
+.PHONY: run test lint format venv clean-local openapi tables
 
 venv: $(INSTALLED)
 
@@ -44,6 +44,14 @@ lint: venv
 format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## openapi: write docs/openapi.yaml from the code (a test fails when they drift apart)
+openapi: venv
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
+
+## tables: write terraform/dynamodb.tf.json from the PynamoDB models
+tables: venv
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py terraform_tables
 
 ## clean-local: forget the local stack's data (words, users, emulator state)
 clean-local:

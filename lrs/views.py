@@ -1,12 +1,13 @@
 """The learning record store API: parse, call one service, shape the answer."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsTeacher
 from langportal.api.parsing import validated
+from langportal.api.schema import responses
 from lrs import services
 from lrs.serializers import (
     CursorQuery,
@@ -31,11 +32,37 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
+SESSIONS_EXAMPLE = OpenApiExample(
+    "A student's sessions",
+    response_only=True,
+    value={
+        "user_id": "abc123",
+        "study_sessions": [
+            {
+                "id": "789",
+                "group_name": "Basic Greetings",
+                "start_time": "2025-02-08T17:20:23-05:00",
+                "end_time": "2025-02-08T17:30:23-05:00",
+                "review_items_count": 15,
+                "success_rate": 80.0,
+            }
+        ],
+        "next_cursor": None,
+    },
+)
+REVIEW_EXAMPLE = OpenApiExample(
+    "A logged answer",
+    response_only=True,
+    status_codes=["201"],
+    value={"success": True, "session_id": "789", "word_id": "1", "correct": True},
+)
+
+
 class SessionStartView(APIView):
     @extend_schema(
         operation_id="study_sessions_create",
         request=SessionStartInput,
-        responses={201: SessionOutput},
+        responses=responses({201: SessionOutput}, 400, 404),
         tags=["study sessions"],
     )
     def post(self, request):
@@ -47,7 +74,8 @@ class SessionListView(APIView):
     @extend_schema(
         operation_id="study_sessions_list",
         parameters=[CursorQuery],
-        responses=SessionListOutput,
+        responses=responses({200: SessionListOutput}, 400, 403),
+        examples=[SESSIONS_EXAMPLE],
         tags=["study sessions"],
     )
     def get(self, request, user_id: str):
@@ -67,7 +95,7 @@ class SessionDetailView(APIView):
     @extend_schema(
         operation_id="study_sessions_retrieve",
         parameters=[CursorQuery],
-        responses=SessionDetailOutput,
+        responses=responses({200: SessionDetailOutput}, 400, 403, 404),
         tags=["study sessions"],
     )
     def get(self, request, user_id: str, session_id: str):
@@ -85,7 +113,8 @@ class ReviewView(APIView):
         operation_id="study_sessions_review",
         request=ReviewInput,
         parameters=[IDEMPOTENCY_KEY],
-        responses={201: ReviewOutput},
+        responses=responses({201: ReviewOutput}, 400, 404, 409),
+        examples=[REVIEW_EXAMPLE],
         tags=["study sessions"],
     )
     def post(self, request, session_id: str):
@@ -96,20 +125,28 @@ class ReviewView(APIView):
 
 
 class SessionEndView(APIView):
-    @extend_schema(operation_id="study_sessions_end", request=None, responses=SessionOutput, tags=["study sessions"])
+    @extend_schema(
+        operation_id="study_sessions_end",
+        request=None,
+        responses=responses({200: SessionOutput}, 404, 409),
+        tags=["study sessions"],
+    )
     def post(self, request, session_id: str):
         return Response(SessionOutput(services.session_end(caller=request.user, session_id=session_id)).data)
 
 
 class ProgressView(APIView):
-    @extend_schema(operation_id="progress_retrieve", responses=ProgressOutput, tags=["progress"])
+    @extend_schema(operation_id="progress_retrieve", responses=responses({200: ProgressOutput}, 403), tags=["progress"])
     def get(self, request, user_id: str):
         return Response(ProgressOutput(services.progress_get(caller=request.user, user_id=user_id)).data)
 
 
 class WordStatsView(APIView):
     @extend_schema(
-        operation_id="progress_words_list", parameters=[CursorQuery], responses=WordStatListOutput, tags=["progress"]
+        operation_id="progress_words_list",
+        parameters=[CursorQuery],
+        responses=responses({200: WordStatListOutput}, 400, 403),
+        tags=["progress"],
     )
     def get(self, request, user_id: str):
         listing = services.word_stats_list(
@@ -127,7 +164,9 @@ class WordStatsView(APIView):
 class HistoryResetView(APIView):
     permission_classes = [IsTeacher]
 
-    @extend_schema(operation_id="progress_reset", request=None, responses={204: None}, tags=["progress"])
+    @extend_schema(
+        operation_id="progress_reset", request=None, responses=responses({204: None}, 403), tags=["progress"]
+    )
     def post(self, request, user_id: str):
         services.history_reset(caller=request.user, user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,7 +1,7 @@
 """The vocabulary API: parse, call one service, shape the answer."""
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsTeacher, IsTeacherOrReadOnly
 from langportal.api.pagination import paginated
 from langportal.api.parsing import validated
+from langportal.api.schema import responses
 from langportal.api.uploads import SizeLimitUploadHandler, check_content_length
 from lrs import services as lrs_services
 from vocabulary import services
@@ -27,6 +28,29 @@ from vocabulary.serializers import (
     WordQuery,
 )
 
+WORDS_EXAMPLE = OpenApiExample(
+    "A page of words",
+    response_only=True,
+    value={
+        "items": [
+            {
+                "id": "1",
+                "japanese": "こんにちは",
+                "romaji": "konnichiwa",
+                "english": "hello",
+                "media_url": "https://s3.amazonaws.com/langportal/words/1.mp3",
+            }
+        ],
+        "pagination": {"current_page": 1, "total_pages": 5, "total_items": 100, "items_per_page": 20},
+    },
+)
+UPLOAD_EXAMPLE = OpenApiExample(
+    "An uploaded file",
+    response_only=True,
+    status_codes=["201"],
+    value={"success": True, "file_url": "https://s3.amazonaws.com/langportal/words/123.mp3"},
+)
+
 
 def _caller_stats(request, words) -> dict:
     """The caller's own right/wrong counts for these words, shown with them."""
@@ -40,13 +64,24 @@ def _page_arguments(query: dict) -> dict:
 class WordListView(APIView):
     permission_classes = [IsTeacherOrReadOnly]
 
-    @extend_schema(operation_id="words_list", parameters=[WordQuery], responses=WordPage, tags=["words"])
+    @extend_schema(
+        operation_id="words_list",
+        parameters=[WordQuery],
+        responses=responses({200: WordPage}, 400, 404),
+        tags=["words"],
+        examples=[WORDS_EXAMPLE],
+    )
     def get(self, request):
         query = validated(WordQuery, request.query_params)
         page = services.words_list(sort_by=query["sort_by"], group_id=query.get("group_id"), **_page_arguments(query))
         return Response(paginated(page, WordOutput, _caller_stats(request, page.items)))
 
-    @extend_schema(operation_id="words_create", request=WordInput, responses={201: WordOutput}, tags=["words"])
+    @extend_schema(
+        operation_id="words_create",
+        request=WordInput,
+        responses=responses({201: WordOutput}, 400, 403, 404, 409),
+        tags=["words"],
+    )
     def post(self, request):
         word = services.word_create(actor=request.user.username, **validated(WordInput, request.data))
         return Response(WordOutput(word).data, status=status.HTTP_201_CREATED)
@@ -55,24 +90,34 @@ class WordListView(APIView):
 class WordDetailView(APIView):
     permission_classes = [IsTeacherOrReadOnly]
 
-    @extend_schema(operation_id="words_retrieve", responses=WordOutput, tags=["words"])
+    @extend_schema(operation_id="words_retrieve", responses=responses({200: WordOutput}, 404), tags=["words"])
     def get(self, request, word_id: str):
         word = services.word_get(word_id=word_id)
         return Response(WordOutput(word, context=_caller_stats(request, [word])).data)
 
-    @extend_schema(operation_id="words_update", request=WordInput, responses=WordOutput, tags=["words"])
+    @extend_schema(
+        operation_id="words_update",
+        request=WordInput,
+        responses=responses({200: WordOutput}, 400, 403, 404, 409),
+        tags=["words"],
+    )
     def put(self, request, word_id: str):
         word = services.word_update(word_id=word_id, actor=request.user.username, **validated(WordInput, request.data))
         return Response(WordOutput(word).data)
 
-    @extend_schema(operation_id="words_partial_update", request=WordInput, responses=WordOutput, tags=["words"])
+    @extend_schema(
+        operation_id="words_partial_update",
+        request=WordInput,
+        responses=responses({200: WordOutput}, 400, 403, 404, 409),
+        tags=["words"],
+    )
     def patch(self, request, word_id: str):
         word = services.word_update(
             word_id=word_id, actor=request.user.username, **validated(WordInput, request.data, partial=True)
         )
         return Response(WordOutput(word).data)
 
-    @extend_schema(operation_id="words_destroy", responses={204: None}, tags=["words"])
+    @extend_schema(operation_id="words_destroy", responses=responses({204: None}, 403, 404, 409), tags=["words"])
     def delete(self, request, word_id: str):
         services.word_delete(word_id=word_id, actor=request.user.username)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -81,12 +126,22 @@ class WordDetailView(APIView):
 class GroupListView(APIView):
     permission_classes = [IsTeacherOrReadOnly]
 
-    @extend_schema(operation_id="groups_list", parameters=[GroupQuery], responses=GroupPage, tags=["groups"])
+    @extend_schema(
+        operation_id="groups_list",
+        parameters=[GroupQuery],
+        responses=responses({200: GroupPage}, 400, 404),
+        tags=["groups"],
+    )
     def get(self, request):
         page = services.groups_list(**_page_arguments(validated(GroupQuery, request.query_params)))
         return Response(paginated(page, GroupOutput))
 
-    @extend_schema(operation_id="groups_create", request=GroupInput, responses={201: GroupOutput}, tags=["groups"])
+    @extend_schema(
+        operation_id="groups_create",
+        request=GroupInput,
+        responses=responses({201: GroupOutput}, 400, 403, 409),
+        tags=["groups"],
+    )
     def post(self, request):
         group = services.group_create(**validated(GroupInput, request.data))
         return Response(GroupOutput(group).data, status=status.HTTP_201_CREATED)
@@ -95,16 +150,21 @@ class GroupListView(APIView):
 class GroupDetailView(APIView):
     permission_classes = [IsTeacherOrReadOnly]
 
-    @extend_schema(operation_id="groups_retrieve", responses=GroupOutput, tags=["groups"])
+    @extend_schema(operation_id="groups_retrieve", responses=responses({200: GroupOutput}, 404), tags=["groups"])
     def get(self, request, group_id: str):
         return Response(GroupOutput(services.group_get(group_id=group_id)).data)
 
-    @extend_schema(operation_id="groups_rename", request=GroupInput, responses=GroupOutput, tags=["groups"])
+    @extend_schema(
+        operation_id="groups_rename",
+        request=GroupInput,
+        responses=responses({200: GroupOutput}, 400, 403, 404, 409),
+        tags=["groups"],
+    )
     def patch(self, request, group_id: str):
         group = services.group_rename(group_id=group_id, **validated(GroupInput, request.data))
         return Response(GroupOutput(group).data)
 
-    @extend_schema(operation_id="groups_destroy", responses={204: None}, tags=["groups"])
+    @extend_schema(operation_id="groups_destroy", responses=responses({204: None}, 403, 404, 409), tags=["groups"])
     def delete(self, request, group_id: str):
         services.group_delete(group_id=group_id, actor=request.user.username)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -113,13 +173,23 @@ class GroupDetailView(APIView):
 class GroupWordsView(APIView):
     permission_classes = [IsTeacherOrReadOnly]
 
-    @extend_schema(operation_id="groups_words_list", parameters=[WordQuery], responses=WordPage, tags=["groups"])
+    @extend_schema(
+        operation_id="groups_words_list",
+        parameters=[WordQuery],
+        responses=responses({200: WordPage}, 400, 404),
+        tags=["groups"],
+    )
     def get(self, request, group_id: str):
         query = validated(WordQuery, request.query_params)
         page = services.words_list(sort_by=query["sort_by"], group_id=group_id, **_page_arguments(query))
         return Response(paginated(page, WordOutput, _caller_stats(request, page.items)))
 
-    @extend_schema(operation_id="groups_words_add", request=GroupWordsInput, responses=GroupOutput, tags=["groups"])
+    @extend_schema(
+        operation_id="groups_words_add",
+        request=GroupWordsInput,
+        responses=responses({200: GroupOutput}, 400, 403, 404, 409),
+        tags=["groups"],
+    )
     def post(self, request, group_id: str):
         group = services.group_add_words(
             group_id=group_id, actor=request.user.username, **validated(GroupWordsInput, request.data)
@@ -130,7 +200,12 @@ class GroupWordsView(APIView):
 class GroupWordView(APIView):
     permission_classes = [IsTeacherOrReadOnly]
 
-    @extend_schema(operation_id="groups_words_remove", request=None, responses=GroupOutput, tags=["groups"])
+    @extend_schema(
+        operation_id="groups_words_remove",
+        request=None,
+        responses=responses({200: GroupOutput}, 403, 404, 409),
+        tags=["groups"],
+    )
     def delete(self, request, group_id: str, word_id: str):
         group = services.group_remove_words(group_id=group_id, word_ids=[word_id], actor=request.user.username)
         return Response(GroupOutput(group).data)
@@ -143,8 +218,9 @@ class WordUploadView(APIView):
     @extend_schema(
         operation_id="words_upload",
         request={"multipart/form-data": UploadInput},
-        responses={201: UploadOutput},
+        responses=responses({201: UploadOutput}, 400, 403, 404, 409, 413, 415),
         tags=["words"],
+        examples=[UPLOAD_EXAMPLE],
     )
     def post(self, request):
         limit = settings.MEDIA_MAX_UPLOAD_BYTES

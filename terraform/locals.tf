@@ -1,0 +1,80 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  tags = {
+    Project     = "langportal"
+    Environment = var.environment
+    ManagedBy   = "terraform"
+  }
+
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+
+  media_bucket = coalesce(var.media_bucket_name, "${var.name_prefix}media-${local.account_id}-${var.region}")
+
+  media_function_name   = "${var.name_prefix}process-media"
+  streaks_function_name = "${var.name_prefix}reset-streaks"
+
+  # Every log group of the stack; the KMS key lets CloudWatch Logs use it for these only.
+  log_groups = {
+    app     = "/${var.name_prefix}app/containers"
+    api     = "/aws/apigateway/${var.name_prefix}api"
+    media   = "/aws/lambda/${local.media_function_name}"
+    streaks = "/aws/lambda/${local.streaks_function_name}"
+  }
+
+  secret_key_parameter_arn = "arn:${local.partition}:ssm:${var.region}:${local.account_id}:parameter/${trimprefix(var.secret_key_parameter, "/")}"
+  bedrock_model_arn        = "arn:${local.partition}:bedrock:${var.region}::foundation-model/${var.bedrock_model_id}"
+
+  # The tables of terraform/dynamodb.tf.json (generated from the models).
+  app_tables = [
+    aws_dynamodb_table.audit,
+    aws_dynamodb_table.groups,
+    aws_dynamodb_table.hint_cache,
+    aws_dynamodb_table.idempotency_keys,
+    aws_dynamodb_table.order_index,
+    aws_dynamodb_table.rate_counters,
+    aws_dynamodb_table.reviews,
+    aws_dynamodb_table.sequences,
+    aws_dynamodb_table.stats,
+    aws_dynamodb_table.students,
+    aws_dynamodb_table.study_sessions,
+    aws_dynamodb_table.word_stats,
+    aws_dynamodb_table.words,
+  ]
+  media_tables = [
+    aws_dynamodb_table.words,
+    aws_dynamodb_table.order_index,
+    aws_dynamodb_table.groups,
+    aws_dynamodb_table.audit,
+  ]
+
+  api_host = replace(aws_apigatewayv2_api.main.api_endpoint, "https://", "")
+
+  # What the app reads from its environment (the secret key aside).
+  app_environment = {
+    AWS_REGION                 = var.region
+    DJANGO_ALLOWED_HOSTS       = join(",", distinct(concat([local.api_host, aws_lb.app.dns_name], var.allowed_hosts)))
+    DJANGO_CSRF_TRUSTED_ORIGINS = join(",", distinct(concat([aws_apigatewayv2_api.main.api_endpoint], var.csrf_trusted_origins)))
+    DJANGO_SECURE_COOKIES      = "true"
+    DYNAMODB_TABLE_PREFIX      = var.name_prefix
+    MEDIA_BUCKET               = aws_s3_bucket.media.id
+    COGNITO_USER_POOL_ID       = aws_cognito_user_pool.main.id
+    COGNITO_APP_CLIENT_IDS     = aws_cognito_user_pool_client.app.id
+    AI_HINT_PROVIDERS          = var.ai_hint_providers
+    AI_BEDROCK_MODEL_ID        = var.bedrock_model_id
+    MEDIA_PROCESSING           = "lambda"
+    PORT                       = tostring(var.app_port)
+  }
+
+  # The Lambdas read the secret key from SSM themselves; AWS_REGION is set by Lambda.
+  lambda_environment = {
+    DJANGO_SECRET_KEY_PARAMETER = var.secret_key_parameter
+    DYNAMODB_TABLE_PREFIX       = var.name_prefix
+    MEDIA_BUCKET                = aws_s3_bucket.media.id
+    COGNITO_USER_POOL_ID        = aws_cognito_user_pool.main.id
+    COGNITO_APP_CLIENT_IDS      = aws_cognito_user_pool_client.app.id
+  }
+}
