@@ -8,7 +8,9 @@ CHROMIUM := /usr/bin/chromium
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test lint format venv clean-local openapi tables
+CHECKS_VENV := .venv-checks
+
+.PHONY: run test lint infra-check format venv clean-local openapi tables
 
 venv: $(INSTALLED)
 
@@ -29,17 +31,29 @@ $(CHROMIUM) $(CJK_FONT) &:
 	$(SUDO) apt-get update -q
 	$(SUDO) apt-get install -y -q chromium fonts-noto-cjk
 
+$(CHECKS_VENV)/.installed: requirements-checks.txt
+	test -x $(CHECKS_VENV)/bin/python || $(PYTHON) -m venv $(CHECKS_VENV)
+	$(CHECKS_VENV)/bin/python -m pip install --quiet -r requirements-checks.txt
+	touch $@
+
 ## run: the app on http://127.0.0.1:$${PORT:-8000} with an AWS emulator on loopback
 run: venv
 	$(BIN)/python -m langportal.local
 
-## test: lint, then the whole suite (unit and end-to-end)
-test: $(TEST_INSTALLED) $(CHROMIUM) $(CJK_FONT) lint
+## test: lint, the image and terraform checks, then the whole suite (unit and end-to-end)
+test: $(TEST_INSTALLED) $(CHROMIUM) $(CJK_FONT) lint infra-check
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## infra-check: hadolint on the Dockerfile, terraform fmt and checkov on terraform/
+infra-check: venv $(CHECKS_VENV)/.installed
+	$(BIN)/hadolint Dockerfile
+	@if command -v terraform >/dev/null; then terraform fmt -check -recursive terraform; \
+	else echo "terraform is not installed here: skipping terraform fmt -check"; fi
+	$(CHECKS_VENV)/bin/checkov -d terraform --config-file terraform/.checkov.yaml
 
 format: venv
 	$(BIN)/ruff check --fix .

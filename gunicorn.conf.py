@@ -9,6 +9,7 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+limit_request_line = 8190  # gunicorn's largest: long query strings get Django's 400, not a bare 414
 # The load balancer (or API Gateway) in front of us sets X-Forwarded-*.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
@@ -17,3 +18,13 @@ errorlog = "-"
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 # No control socket: it would live outside the project, and instances would share it.
 control_socket_disable = True
+
+
+def on_starting(server):
+    """Bring Django's small database (the users cache) up to date before workers start."""
+    import django
+    from django.core.management import call_command
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "langportal.settings")
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)

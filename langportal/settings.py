@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 
+from langportal.secrets import secret_from_ssm
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -18,7 +20,10 @@ if LOCAL_ENV_FILE and Path(LOCAL_ENV_FILE).is_file():
     environ.Env.read_env(LOCAL_ENV_FILE)
 
 # --- Django core -------------------------------------------------------------
-SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+# The key itself, or (in AWS Lambda) the name of the SSM SecureString parameter holding it.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or secret_from_ssm(
+    env.str("DJANGO_SECRET_KEY_PARAMETER", default=""), region=env.str("AWS_REGION", default="")
+)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -83,6 +88,16 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.CognitoBackend"]
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_SECONDS", default=8 * 3600)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
+# Behind API Gateway and the load balancer, TLS ends before us; they say so in this header.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+# Asking browsers to preload HSTS for the domain is hard to undo, so it is the operator's
+# choice (DJANGO_HSTS_PRELOAD), and `check --deploy` does not insist on it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancer probes speak plain HTTP
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -166,10 +181,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.CognitoAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],  # uploads say so themselves
     "EXCEPTION_HANDLER": "langportal.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,

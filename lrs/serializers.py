@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rest_framework import serializers
 
-from langportal.api.fields import StrictCharField
+from langportal.api.fields import IdField, StrictCharField
 from langportal.errors import InvalidInput
 from lrs.services import success_rate
 
@@ -27,11 +27,13 @@ class StrictBooleanField(serializers.BooleanField):
 
 class CursorQuery(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=LIMIT_MAX, default=LIMIT_DEFAULT)
-    cursor = serializers.CharField(required=False, max_length=2000, help_text="next_cursor of the previous page.")
+    cursor = serializers.RegexField(
+        r"^[A-Za-z0-9_:.\-]{1,300}$", required=False, help_text="next_cursor of the previous page."
+    )
 
 
 class SessionStartInput(serializers.Serializer):
-    group_id = StrictCharField(max_length=20)
+    group_id = IdField()
     activity = serializers.ChoiceField(choices=ACTIVITIES)
     time_zone = StrictCharField(
         required=False, max_length=64, help_text="IANA time zone (e.g. Asia/Tokyo) in which streak days count."
@@ -54,7 +56,7 @@ def idempotency_key(headers) -> str | None:
 
 
 class ReviewInput(serializers.Serializer):
-    word_id = StrictCharField(max_length=20)
+    word_id = IdField()
     correct = StrictBooleanField()
 
 

@@ -55,18 +55,18 @@ locals {
 
   # What the app reads from its environment (the secret key aside).
   app_environment = {
-    AWS_REGION                 = var.region
-    DJANGO_ALLOWED_HOSTS       = join(",", distinct(concat([local.api_host, aws_lb.app.dns_name], var.allowed_hosts)))
+    AWS_REGION                  = var.region
+    DJANGO_ALLOWED_HOSTS        = join(",", distinct(concat([local.api_host, aws_lb.app.dns_name], var.allowed_hosts)))
     DJANGO_CSRF_TRUSTED_ORIGINS = join(",", distinct(concat([aws_apigatewayv2_api.main.api_endpoint], var.csrf_trusted_origins)))
-    DJANGO_SECURE_COOKIES      = "true"
-    DYNAMODB_TABLE_PREFIX      = var.name_prefix
-    MEDIA_BUCKET               = aws_s3_bucket.media.id
-    COGNITO_USER_POOL_ID       = aws_cognito_user_pool.main.id
-    COGNITO_APP_CLIENT_IDS     = aws_cognito_user_pool_client.app.id
-    AI_HINT_PROVIDERS          = var.ai_hint_providers
-    AI_BEDROCK_MODEL_ID        = var.bedrock_model_id
-    MEDIA_PROCESSING           = "lambda"
-    PORT                       = tostring(var.app_port)
+    DJANGO_SECURE_COOKIES       = "true"
+    DYNAMODB_TABLE_PREFIX       = var.name_prefix
+    MEDIA_BUCKET                = aws_s3_bucket.media.id
+    COGNITO_USER_POOL_ID        = aws_cognito_user_pool.main.id
+    COGNITO_APP_CLIENT_IDS      = aws_cognito_user_pool_client.app.id
+    AI_HINT_PROVIDERS           = var.ai_hint_providers
+    AI_BEDROCK_MODEL_ID         = var.bedrock_model_id
+    MEDIA_PROCESSING            = "lambda"
+    PORT                        = tostring(var.app_port)
   }
 
   # The Lambdas read the secret key from SSM themselves; AWS_REGION is set by Lambda.

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from langportal.api.fields import StrictCharField
+from langportal.api.fields import IdField, StrictCharField
 from langportal.api.pagination import PageQuery, page_serializer
 from vocabulary import japanese as ja
 from vocabulary import services
@@ -13,7 +13,6 @@ KANA_MAX_LENGTH = 200
 ROMAJI_MAX_LENGTH = 200
 ENGLISH_MAX_LENGTH = 200
 GROUP_NAME_MAX_LENGTH = 100
-ID_MAX_LENGTH = 20
 
 PARTS_OF_SPEECH = (
     "noun",
@@ -34,7 +33,7 @@ PARTS_OF_SPEECH = (
 
 
 class WordQuery(PageQuery):
-    group_id = StrictCharField(required=False, max_length=ID_MAX_LENGTH, help_text="Only words of this group.")
+    group_id = IdField(required=False, help_text="Only words of this group.")
     sort_by = serializers.ChoiceField(
         choices=services.SORT_ORDERS, default="created_at", help_text="Japanese sorts by reading."
     )
@@ -50,9 +49,7 @@ class WordInput(serializers.Serializer):
         max_length=ROMAJI_MAX_LENGTH, required=False, allow_blank=True, help_text="Computed when omitted."
     )
     part_of_speech = serializers.ChoiceField(choices=PARTS_OF_SPEECH, required=False, allow_null=True)
-    group_ids = serializers.ListField(
-        child=StrictCharField(max_length=ID_MAX_LENGTH), required=False, max_length=services.MAX_GROUPS_PER_WORD
-    )
+    group_ids = serializers.ListField(child=IdField(), required=False, max_length=services.MAX_GROUPS_PER_WORD)
 
     def validate_japanese(self, value: str) -> str:
         value = ja.normalize(value)
@@ -171,19 +168,19 @@ GroupPage = page_serializer(GroupOutput, "GroupPage")
 
 
 class GroupWordsInput(serializers.Serializer):
-    word_ids = serializers.ListField(child=StrictCharField(max_length=ID_MAX_LENGTH), min_length=1, max_length=100)
+    word_ids = serializers.ListField(child=IdField(), min_length=1, max_length=100)
 
 
 class DocumentGroup(GroupInput):
-    id = serializers.RegexField(r"^[1-9][0-9]{0,11}$", help_text="A positive whole number, as a string.")
+    id = IdField()
 
 
 class DocumentWord(WordInput):
-    id = serializers.RegexField(r"^[1-9][0-9]{0,11}$", help_text="A positive whole number, as a string.")
+    id = IdField()
 
 
 class UploadInput(serializers.Serializer):
-    word_id = StrictCharField(max_length=ID_MAX_LENGTH)
+    word_id = IdField()
     file = serializers.FileField(
         allow_empty_file=True, help_text="Audio (mp3, ogg, wav, m4a) or an image (png, jpeg, webp)."
     )

@@ -10,3 +10,17 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class IdField(serializers.RegexField):
+    """An id as the server gives them out: a positive whole number, as a string."""
+
+    default_error_messages = {"invalid": "Must be an id: a positive whole number, as a string."}
+
+    def __init__(self, **kwargs):
+        super().__init__(r"^[1-9][0-9]{0,11}$", **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)

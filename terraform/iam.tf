@@ -1,0 +1,261 @@
+# Least privilege: each role names exactly the resources it uses.
+
+locals {
+  dynamodb_item_actions = [
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:Query",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+  ]
+
+  # S3 uses the bucket's KMS key on behalf of whoever reads or writes an object.
+  kms_via_s3 = "s3.${var.region}.amazonaws.com"
+}
+
+# --- App instances -----------------------------------------------------------------
+
+data "aws_iam_policy_document" "ec2_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "app" {
+  name               = "${var.name_prefix}app"
+  description        = "langportal app instances"
+  assume_role_policy = data.aws_iam_policy_document.ec2_assume.json
+  tags               = local.tags
+}
+
+data "aws_iam_policy_document" "app" {
+  statement {
+    sid       = "Tables"
+    actions   = local.dynamodb_item_actions
+    resources = flatten([for table in local.app_tables : [table.arn, "${table.arn}/index/*"]])
+  }
+
+  statement {
+    sid       = "MediaObjects"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.media.arn}/*"]
+  }
+
+  statement {
+    sid       = "MediaBucket"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.media.arn]
+  }
+
+  statement {
+    sid       = "MediaEncryption"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [aws_kms_key.main.arn]
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = [local.kms_via_s3]
+    }
+  }
+
+  statement {
+    sid = "UserPool"
+    actions = [
+      "cognito-idp:ListUsers",
+      "cognito-idp:ListUsersInGroup",
+      "cognito-idp:AdminListGroupsForUser",
+      "cognito-idp:AdminGetUser",
+    ]
+    resources = [aws_cognito_user_pool.main.arn]
+  }
+
+  statement {
+    sid       = "HintModel"
+    actions   = ["bedrock:InvokeModel"]
+    resources = [local.bedrock_model_arn]
+  }
+
+  statement {
+    sid       = "SecretKey"
+    actions   = ["ssm:GetParameter"]
+    resources = [local.secret_key_parameter_arn]
+  }
+
+  # AmazonSSMManagedInstanceCore (below) allows ssm:GetParameter* on every parameter;
+  # Session Manager needs none of them, so the instances read the secret key only.
+  statement {
+    sid           = "NoOtherParameters"
+    effect        = "Deny"
+    actions       = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"]
+    not_resources = [local.secret_key_parameter_arn]
+  }
+
+  statement {
+    sid       = "RegistryLogin"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"] # GetAuthorizationToken has no resource-level permissions.
+  }
+
+  statement {
+    sid = "ImagePull"
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:GetDownloadUrlForLayer",
+    ]
+    resources = [aws_ecr_repository.app.arn]
+  }
+
+  statement {
+    sid       = "ContainerLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.main["app"].arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "app" {
+  name   = "app"
+  role   = aws_iam_role.app.id
+  policy = data.aws_iam_policy_document.app.json
+}
+
+# Session Manager instead of SSH: no key pair, no open port.
+resource "aws_iam_role_policy_attachment" "app_ssm_core" {
+  role       = aws_iam_role.app.name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
+
+resource "aws_iam_instance_profile" "app" {
+  name = "${var.name_prefix}app"
+  role = aws_iam_role.app.name
+  tags = local.tags
+}
+
+# --- Lambdas -------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "lambda_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "media_lambda" {
+  name               = "${var.name_prefix}process-media"
+  description        = "langportal media Lambda"
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+  tags               = local.tags
+}
+
+data "aws_iam_policy_document" "media_lambda" {
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.main["media"].arn}:*"]
+  }
+
+  statement {
+    sid       = "SecretKey"
+    actions   = ["ssm:GetParameter"]
+    resources = [local.secret_key_parameter_arn]
+  }
+
+  statement {
+    sid       = "WordMedia"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${aws_s3_bucket.media.arn}/words/*"]
+  }
+
+  statement {
+    sid       = "MediaEncryption"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [aws_kms_key.main.arn]
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = [local.kms_via_s3]
+    }
+  }
+
+  statement {
+    sid       = "Tables"
+    actions   = local.dynamodb_item_actions
+    resources = flatten([for table in local.media_tables : [table.arn, "${table.arn}/index/*"]])
+  }
+
+  statement {
+    sid       = "DeadLetters"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.media_dlq.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "media_lambda" {
+  name   = "process-media"
+  role   = aws_iam_role.media_lambda.id
+  policy = data.aws_iam_policy_document.media_lambda.json
+}
+
+resource "aws_iam_role" "streaks_lambda" {
+  name               = "${var.name_prefix}reset-streaks"
+  description        = "langportal daily streak Lambda"
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+  tags               = local.tags
+}
+
+data "aws_iam_policy_document" "streaks_lambda" {
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.main["streaks"].arn}:*"]
+  }
+
+  statement {
+    sid       = "SecretKey"
+    actions   = ["ssm:GetParameter"]
+    resources = [local.secret_key_parameter_arn]
+  }
+
+  # Query the sparse index streak-expiry, then update each student whose streak broke.
+  statement {
+    sid = "Students"
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+      "dynamodb:DescribeTable",
+    ]
+    resources = [
+      aws_dynamodb_table.students.arn,
+      "${aws_dynamodb_table.students.arn}/index/*",
+    ]
+  }
+
+  statement {
+    sid       = "DeadLetters"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.streaks_dlq.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "streaks_lambda" {
+  name   = "reset-streaks"
+  role   = aws_iam_role.streaks_lambda.id
+  policy = data.aws_iam_policy_document.streaks_lambda.json
+}

@@ -1,0 +1,106 @@
+"""The deployment description against the code: tables, Lambda handlers, settings, image."""
+
+import importlib
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import hcl2
+import pytest
+
+from langportal.dynamo import table_models
+from langportal.terraform import OUTPUT, resource_name, tables_json
+
+ROOT = Path(__file__).resolve().parents[2]
+TERRAFORM = ROOT / "terraform"
+
+
+def blocks(kind: str) -> dict:
+    """Every resource of one type across terraform/*.tf, by name."""
+    found = {}
+    for path in TERRAFORM.glob("*.tf"):
+        with path.open() as handle:
+            for resource in hcl2.load(handle).get("resource", []):
+                found.update(resource.get(kind, {}))
+    return found
+
+
+def test_the_tables_are_generated_from_the_models():
+    assert OUTPUT.read_text() == tables_json(), "Run `make tables` and commit terraform/dynamodb.tf.json."
+
+
+def test_every_table_matches_its_model():
+    tables = json.loads(OUTPUT.read_text())["resource"]["aws_dynamodb_table"]
+    assert set(tables) == {resource_name(model) for model in table_models()}
+    for model in table_models():
+        table, schema = tables[resource_name(model)], model._get_schema()
+        key = {part["KeyType"]: part["AttributeName"] for part in schema["key_schema"]}
+        assert (table["hash_key"], table.get("range_key")) == (key["HASH"], key.get("RANGE"))
+        declared = {
+            (attribute["AttributeName"], attribute["AttributeType"]) for attribute in schema["attribute_definitions"]
+        }
+        assert {(attribute["name"], attribute["type"]) for attribute in table["attribute"]} == declared
+        indexes = {index["name"] for index in table.get("global_secondary_index", [])}
+        assert indexes == {index["index_name"] for index in schema["global_secondary_indexes"]}
+        assert table["billing_mode"] == "PAY_PER_REQUEST" and table["point_in_time_recovery"] == {"enabled": True}
+
+
+def test_every_lambda_handler_named_in_terraform_exists():
+    functions = blocks("aws_lambda_function")
+    assert len(functions) == 2
+    for function in functions.values():
+        (command,) = (
+            function["image_config"][0]["command"]
+            if isinstance(function["image_config"], list)
+            else [function["image_config"]["command"]]
+        )
+        module, name = command[0].rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(module), name)), command
+
+
+def test_every_file_parses_and_every_variable_is_described():
+    for path in TERRAFORM.glob("*.tf"):
+        with path.open() as handle:
+            parsed = hcl2.load(handle)
+        for variable in parsed.get("variable", []):
+            for name, body in variable.items():
+                assert body.get("description"), f"variable {name} in {path.name} has no description"
+
+
+def test_no_account_ids_keys_or_secrets_in_terraform():
+    for path in [*TERRAFORM.glob("*.tf"), TERRAFORM / "terraform.tfvars.example"]:
+        text = path.read_text()
+        assert not re.search(r"\b\d{12}\b", text), f"an account id in {path.name}?"
+        assert not re.search(r"AKIA[0-9A-Z]{16}", text), f"an access key in {path.name}?"
+
+
+def test_check_deploy_with_production_settings_is_clean():
+    environment = {
+        "PATH": os.environ["PATH"],
+        "LANGPORTAL_ENV_FILE": "",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "api.example.com",
+        "DJANGO_SECURE_COOKIES": "true",
+        "DJANGO_HSTS_SECONDS": "31536000",
+        "DJANGO_SSL_REDIRECT": "true",
+        "DATABASE_URL": "sqlite:////tmp/langportal-check.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("path", [".venv", "var", ".env", "test-artifacts"])
+def test_the_image_leaves_out_local_state(path):
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert path in ignored
