@@ -19,13 +19,28 @@ ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM = ROOT / "terraform"
 
 
+def unquoted(value):
+    """python-hcl2 keeps the quotes of labels and strings; drop them."""
+    if isinstance(value, dict):
+        return {unquoted(key): unquoted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [unquoted(item) for item in value]
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value
+
+
+def parsed(path: Path) -> dict:
+    with path.open() as handle:
+        return unquoted(hcl2.load(handle))
+
+
 def blocks(kind: str) -> dict:
     """Every resource of one type across terraform/*.tf, by name."""
     found = {}
     for path in TERRAFORM.glob("*.tf"):
-        with path.open() as handle:
-            for resource in hcl2.load(handle).get("resource", []):
-                found.update(resource.get(kind, {}))
+        for resource in parsed(path).get("resource", []):
+            found.update(resource.get(kind, {}))
     return found
 
 
@@ -53,20 +68,15 @@ def test_every_lambda_handler_named_in_terraform_exists():
     functions = blocks("aws_lambda_function")
     assert len(functions) == 2
     for function in functions.values():
-        (command,) = (
-            function["image_config"][0]["command"]
-            if isinstance(function["image_config"], list)
-            else [function["image_config"]["command"]]
-        )
+        config = function["image_config"]
+        command = (config[0] if isinstance(config, list) else config)["command"]
         module, name = command[0].rsplit(".", 1)
         assert callable(getattr(importlib.import_module(module), name)), command
 
 
 def test_every_file_parses_and_every_variable_is_described():
     for path in TERRAFORM.glob("*.tf"):
-        with path.open() as handle:
-            parsed = hcl2.load(handle)
-        for variable in parsed.get("variable", []):
+        for variable in parsed(path).get("variable", []):
             for name, body in variable.items():
                 assert body.get("description"), f"variable {name} in {path.name} has no description"
 
