@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +124,38 @@ class Stack:
             aws_access_key_id="local",
             aws_secret_access_key="local",
         )
+
+
+@contextmanager
+def app_server(stack: Stack, **environment: str):
+    """Another `gunicorn -c gunicorn.conf.py` (the image's command) on the stack's settings,
+    with `environment` on top; yields (url, its log file) once it answers /healthz."""
+    port = free_port()
+    settings = clean_environment(
+        LANGPORTAL_ENV_FILE=str(stack.env_file), PORT=str(port), WEB_CONCURRENCY="1", **environment
+    )
+    log = stack.data_dir / f"server-{port}.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env=settings,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"{url}/healthz", timeout=2)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        yield url, log
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 class Api:

@@ -1,15 +1,11 @@
 """Word media through gunicorn and the emulator's S3: upload, fetch, processed details."""
 
-import subprocess
-import sys
-import time
-
 import pytest
 import requests
 
 from vocabulary.tests import samples
 
-from .conftest import ROOT, Api, clean_environment, free_port
+from .conftest import Api, app_server, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -97,32 +93,9 @@ def test_students_cannot_upload(student):
 @pytest.fixture(scope="module")
 def s3_cut_off(stack):
     """An app server whose S3 is unreachable; DynamoDB and Cognito still answer."""
-    port = free_port()
-    environment = clean_environment(
-        LANGPORTAL_ENV_FILE=str(stack.env_file),
-        AWS_ENDPOINT_URL_S3=f"http://127.0.0.1:{free_port()}",
-        AWS_MAX_ATTEMPTS="1",
-        GUNICORN_HOST="127.0.0.1",
-        PORT=str(port),
-        WEB_CONCURRENCY="1",
-    )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            requests.get(f"{url}/healthz", timeout=2)
-            break
-        except requests.RequestException:
-            time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
+    unreachable = {"AWS_ENDPOINT_URL_S3": f"http://127.0.0.1:{free_port()}", "AWS_MAX_ATTEMPTS": "1"}
+    with app_server(stack, **unreachable) as (url, _):
+        yield url
 
 
 def test_s3_outage_is_503_and_the_word_is_unchanged(s3_cut_off, teacher_tokens, student):

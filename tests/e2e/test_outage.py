@@ -1,13 +1,9 @@
 """DynamoDB unreachable: 503 with Retry-After in the envelope, and nothing half-written."""
 
-import subprocess
-import sys
-import time
-
 import pytest
 import requests
 
-from .conftest import ROOT, Api, clean_environment, free_port
+from .conftest import Api, app_server, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -15,31 +11,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 @pytest.fixture(scope="module")
 def cut_off(stack):
     """A second app server sharing the stack's user pool and bucket, whose DynamoDB is gone."""
-    port = free_port()
-    environment = clean_environment(
-        LANGPORTAL_ENV_FILE=str(stack.env_file),
-        AWS_ENDPOINT_URL_DYNAMODB=f"http://127.0.0.1:{free_port()}",  # nothing listens there
-        GUNICORN_HOST="127.0.0.1",
-        PORT=str(port),
-        WEB_CONCURRENCY="1",
-    )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            requests.get(f"{url}/healthz", timeout=2)
-            break
-        except requests.RequestException:
-            time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
+    with app_server(stack, AWS_ENDPOINT_URL_DYNAMODB=f"http://127.0.0.1:{free_port()}") as (url, _):
+        yield url
 
 
 def assert_503(response) -> None:
