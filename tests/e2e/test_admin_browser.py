@@ -86,6 +86,7 @@ def test_a_teacher_manages_a_word_from_sign_in_to_search(page, stack, tmp_path):
     expect(page.locator("#audio-player")).to_be_visible()
     expect(page.locator("#history")).to_contain_text("upload audio")
     shoot(page, "03-word-with-audio")
+    word_page = page.url
 
     page.goto(f"{stack.url}/admin/vocabulary/words/")
     page.fill("#searchbar", english)
@@ -93,6 +94,16 @@ def test_a_teacher_manages_a_word_from_sign_in_to_search(page, stack, tmp_path):
     expect(page.locator("#result_list")).to_contain_text("自転車")
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
     shoot(page, "04-search")
+
+    # Deleting it leaves the shared stack's vocabulary as it was seeded.
+    page.goto(word_page)
+    page.click("a.deletelink")
+    shoot(page, "04-delete-confirmation")
+    page.click("input[value='Yes, delete it']")
+    expect(page.locator(".messagelist")).to_contain_text("Deleted 「自転車」.")
+    page.fill("#searchbar", english)
+    page.press("#searchbar", "Enter")
+    expect(page.locator("#result_list tbody")).to_contain_text("No words.")
 
 
 def test_a_validation_error_shows_next_to_its_field(page, stack):
