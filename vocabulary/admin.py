@@ -313,7 +313,7 @@ class GroupWordsForm(forms.Form):
 def groups_list(request):
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        group = services.group_create(name=form.cleaned_data["name"])
+        group = services.group_create(name=form.cleaned_data["name"], actor=request.user.username)
         messages.success(request, f"Created the group “{group.name}”.")
         return HttpResponseRedirect(reverse("admin:vocabulary_group_change", args=[group.id]))
     return TemplateResponse(
@@ -328,7 +328,7 @@ def group_change(request, group_id: str):
     actor = request.user.username
     try:
         if request.POST.get("action") == "rename" and rename.is_valid():
-            services.group_rename(group_id=group_id, name=rename.cleaned_data["name"])
+            services.group_rename(group_id=group_id, name=rename.cleaned_data["name"], actor=actor)
             messages.success(request, "Renamed.")
             return HttpResponseRedirect(request.path)
         if request.POST.get("action") == "add" and add.is_valid():
@@ -345,7 +345,15 @@ def group_change(request, group_id: str):
     return TemplateResponse(
         request,
         "admin/vocabulary/group_form.html",
-        _context(request, title=f"Group “{group.name}”", group=group, rename=rename, add=add, page=page),
+        _context(
+            request,
+            title=f"Group “{group.name}”",
+            group=group,
+            rename=rename,
+            add=add,
+            page=page,
+            history=services.group_history(group_id=group_id),
+        ),
     )
 
 

@@ -55,12 +55,12 @@ class GroupModel(Model):
 
 
 class AuditEventModel(Model):
-    """One change a person made to the vocabulary: who, what, when, before and after."""
+    """One change a person made to a word or a group: who, what, when, before and after."""
 
     class Meta(BaseMeta):
         table_name = table_name("audit")
 
-    subject = UnicodeAttribute(hash_key=True)  # "word:<id>"
+    subject = UnicodeAttribute(hash_key=True)  # "word:<id>" or "group:<id>"
     event_id = UnicodeAttribute(range_key=True)  # a ULID: events sort by time
     actor = UnicodeAttribute()
     action = UnicodeAttribute()

@@ -246,15 +246,37 @@ class AuditEvent:
     after: dict | None
 
 
-def _snapshot(word: Word | None) -> str | None:
-    if word is None:
+Record = Word | Group  # what the audit trail records changes of
+
+
+def _snapshot(record: Record | None) -> str | None:
+    if record is None:
         return None
-    fields = asdict(word)
-    fields["group_ids"] = sorted(word.group_ids, key=int)
+    fields = asdict(record)
+    if isinstance(record, Word):
+        fields["group_ids"] = sorted(record.group_ids, key=int)
     return json.dumps(fields, default=str, ensure_ascii=False)
 
 
-def _action(old: Word | None, new: Word | None) -> str:
+def _stage_audit(
+    transaction: Transaction, subject: str, old: Record | None, new: Record | None, *, actor: str, action: str
+) -> None:
+    """Record who changed `subject` ("word:12", "group:3") and how, in the change's own transaction."""
+    transaction.put(
+        AuditEventModel(
+            subject,
+            str(ULID()),
+            actor=actor,
+            action=action,
+            at=datetime.now(UTC),
+            before=_snapshot(old),
+            after=_snapshot(new),
+        ),
+        label="audit",
+    )
+
+
+def _action(old: Record | None, new: Record | None) -> str:
     return "create" if old is None else "delete" if new is None else "update"
 
 
@@ -299,18 +321,8 @@ def words_write(
         for old, new in pairs:
             _stage_word(transaction, old, new)
             if actor:
-                subject = f"word:{(new or old).id}"
-                transaction.put(
-                    AuditEventModel(
-                        subject,
-                        str(ULID()),
-                        actor=actor,
-                        action=action or _action(old, new),
-                        at=datetime.now(UTC),
-                        before=_snapshot(old),
-                        after=_snapshot(new),
-                    ),
-                    label="audit",
+                _stage_audit(
+                    transaction, f"word:{(new or old).id}", old, new, actor=actor, action=action or _action(old, new)
                 )
         for group_id, delta in deltas.items():
             if delta:
@@ -387,15 +399,18 @@ def _group_change(old: Group | None, new: Group | None) -> dict[str, Change]:
     return {GROUPS_INDEX: Change(change.inserts - shared, change.removes - shared)}
 
 
-def group_write(old: Group | None, new: Group | None) -> None:
+def group_write(old: Group | None, new: Group | None, *, actor: str | None = None) -> None:
     """Create, rename or delete a group with its entry in the groups index.
 
     Deleting requires the group to be empty (GroupNotEmpty otherwise); its word
-    indexes go with it.
+    indexes go with it. When a person (`actor`) made the change, its audit event is
+    written in the same transaction.
     """
 
     def build(transaction: Transaction) -> None:
         label = f"group:{(new or old).id}"
+        if actor:
+            _stage_audit(transaction, label, old, new, actor=actor, action=_action(old, new))
         if new is None:
             condition = (GroupModel.revision == old.revision) & (GroupModel.word_count == 0)
             transaction.delete(GroupModel(old.id), condition=condition, label=label)

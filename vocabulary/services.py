@@ -83,6 +83,11 @@ def word_history(*, word_id: str, limit: int = 50) -> list[repo.AuditEvent]:
     return repo.audit_events(f"word:{word_id}", limit=limit)
 
 
+def group_history(*, group_id: str, limit: int = 50) -> list[repo.AuditEvent]:
+    """Who created, renamed or deleted a group and when, newest first."""
+    return repo.audit_events(f"group:{group_id}", limit=limit)
+
+
 def words_search(*, text: str, limit: int = 100) -> list[Word]:
     """Words whose Japanese, reading, romaji or English starts with `text` (no scans).
 
@@ -396,19 +401,19 @@ def groups_list(*, page: int, per_page: int, descending: bool = False) -> Page:
     return page_of(groups, page=page, per_page=per_page, total=total)
 
 
-def group_create(*, name: str, now: datetime | None = None) -> Group:
+def group_create(*, name: str, now: datetime | None = None, actor: str | None = None) -> Group:
     now = now or _now()
     group = Group(id=sequence_next("groups"), name=name, created_at=now, updated_at=now)
-    repo.group_write(None, group)
+    repo.group_write(None, group, actor=actor)
     return group
 
 
-def group_rename(*, group_id: str, name: str, now: datetime | None = None) -> Group:
+def group_rename(*, group_id: str, name: str, now: datetime | None = None, actor: str | None = None) -> Group:
     old = group_get(group_id=group_id)
     if old.name == name:
         return old
     new = Group(old.id, name, old.created_at, now or _now(), old.word_count, old.revision + 1)
-    repo.group_write(old, new)
+    repo.group_write(old, new, actor=actor)
     return new
 
 
@@ -417,7 +422,7 @@ def group_delete(*, group_id: str, actor: str | None = None) -> None:
     group_get(group_id=group_id)
     while word_ids := repo.group_word_ids(group_id, offset=0, limit=MEMBERSHIP_BATCH * 4, consistent=True):
         group_remove_words(group_id=group_id, word_ids=word_ids, actor=actor)
-    repo.group_write(group_get(group_id=group_id), None)
+    repo.group_write(group_get(group_id=group_id), None, actor=actor)
 
 
 def _words_or_404(word_ids: list[str]) -> list[Word]:

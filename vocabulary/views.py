@@ -143,7 +143,7 @@ class GroupListView(APIView):
         tags=["groups"],
     )
     def post(self, request):
-        group = services.group_create(**validated(GroupInput, request.data))
+        group = services.group_create(actor=request.user.username, **validated(GroupInput, request.data))
         return Response(GroupOutput(group).data, status=status.HTTP_201_CREATED)
 
 
@@ -161,7 +161,9 @@ class GroupDetailView(APIView):
         tags=["groups"],
     )
     def patch(self, request, group_id: str):
-        group = services.group_rename(group_id=group_id, **validated(GroupInput, request.data))
+        group = services.group_rename(
+            group_id=group_id, actor=request.user.username, **validated(GroupInput, request.data)
+        )
         return Response(GroupOutput(group).data)
 
     @extend_schema(operation_id="groups_destroy", responses=responses({204: None}, 403, 404, 409), tags=["groups"])

@@ -1,6 +1,7 @@
 """The vocabulary pages of the admin: list, search, edit with media, groups, import, export."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -128,7 +129,9 @@ def test_managing_groups(teacher_browser, words):
     teacher_browser.post(url, {"action": "remove", "word_id": "1"})
     group = services.group_get(group_id=group_id)
     assert (group.name, group.word_count) == ("Zoo", 1)
-    assert "水" in page(teacher_browser, url)
+    html = page(teacher_browser, url)
+    assert "水" in html
+    assert re.search(r"<td>sensei</td><td>update</td>\s*<td>Animals</td><td>Zoo</td>", html)  # its history
     refused = teacher_browser.post(url, {"action": "add", "word_ids": "99"})
     assert "No word with id 99." in refused.content.decode()
     teacher_browser.post(f"/admin/vocabulary/groups/{group_id}/delete/")

@@ -90,6 +90,24 @@ def test_deleting_a_group_keeps_its_words(teacher_api, words):
     assert repo.word_get("1").group_ids == frozenset()
 
 
+def test_group_changes_are_audited_with_who_and_what(teacher_api, words):
+    group_id = teacher_api.post("/api/groups", {"name": "Animals"}, format="json").json()["id"]
+    teacher_api.patch(f"/api/groups/{group_id}", {"name": "Zoo"}, format="json")
+    teacher_api.patch(f"/api/groups/{group_id}", {"name": "Zoo"}, format="json")  # no change, no event
+    assert teacher_api.delete(f"/api/groups/{group_id}").status_code == 204
+    events = services.group_history(group_id=group_id)
+    assert [(event.actor, event.action) for event in events] == [
+        ("teacher", "delete"),
+        ("teacher", "update"),
+        ("teacher", "create"),
+    ]
+    assert [(event.before and event.before["name"], event.after and event.after["name"]) for event in events] == [
+        ("Zoo", None),
+        ("Animals", "Zoo"),
+        (None, "Animals"),
+    ]
+
+
 def test_students_cannot_change_groups(student_api, words):
     assert_error(student_api.post("/api/groups", {"name": "Mine"}, format="json"), 403, "permission_denied")
     assert_error(student_api.patch("/api/groups/1", {"name": "Mine"}, format="json"), 403, "permission_denied")
