@@ -10,6 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
+from dataclasses import asdict
+from operator import itemgetter
 
 from django import forms
 from django.contrib import admin, messages
@@ -39,6 +42,19 @@ PROGRESS_MARK = "<!-- progress -->"
 
 def _context(request, **values) -> dict:
     return {**admin.site.each_context(request), **values}
+
+
+def _history(events: list, summary: Callable[[dict], str]) -> list[dict]:
+    """Audit events as the history table shows them: each side of a change in a few words."""
+
+    def describe(record: dict | None) -> str:
+        return summary(record) if record else ""
+
+    return [asdict(event) | {"before": describe(event.before), "after": describe(event.after)} for event in events]
+
+
+def _word_summary(word: dict) -> str:
+    return f"{word['japanese']} · {word['romaji']} · {word['english']}"
 
 
 def _groups() -> list:
@@ -243,7 +259,7 @@ def word_change(request, word_id: str):
             word=word,
             audio_url=services.media_url(word.audio_key),
             image_url=services.media_url(word.thumbnail_key or word.image_key),
-            history=services.word_history(word_id=word_id),
+            history=_history(services.word_history(word_id=word_id), _word_summary),
         ),
     )
 
@@ -352,7 +368,7 @@ def group_change(request, group_id: str):
             rename=rename,
             add=add,
             page=page,
-            history=services.group_history(group_id=group_id),
+            history=_history(services.group_history(group_id=group_id), itemgetter("name")),
         ),
     )
 
