@@ -5,13 +5,20 @@ The library's validator fetches the key set from the AWS URL on every instance, 
 (so the local emulator works), caches it with a TTL, fetches it again once when a
 token names an unknown key, and accepts both token kinds: ID tokens with an allowed
 `aud`, access tokens with an allowed `client_id`.
+
+AWS is not always kind: fetches are single-flight (one at a time per process, and
+readers the cache can answer never wait for one), a failed refetch keeps the cached
+keys in service for `COGNITO_JWKS_STALE_SECONDS` past their TTL, and token times get
+`COGNITO_CLOCK_LEEWAY` seconds of leeway for clocks that disagree a little.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
+from collections.abc import Callable
 from functools import cached_property
 
 import jwt
@@ -24,26 +31,81 @@ from rest_framework import exceptions
 
 from langportal.errors import Unavailable
 
+logger = logging.getLogger(__name__)
+
 ALGORITHM = "RS256"
-REFETCH_INTERVAL = 30  # at most one fetch this often for unknown key ids
+UNAVAILABLE = "The sign-in service is unavailable. Please retry shortly."
+REFETCH_INTERVAL = 30  # at most one fetch this often, for unknown key ids and while the URL fails
 
 
 class KeySet:
-    """A user pool's public keys (JWKS), cached for `ttl` seconds."""
+    """A user pool's public keys (JWKS), cached for `ttl` seconds, `stale` more if refetches fail."""
 
-    def __init__(self, url: str, ttl: int):
-        self.url, self.ttl = url, ttl
+    def __init__(self, url: str, *, ttl: int, stale: int, clock: Callable[[], float] = time.monotonic):
+        self.url, self.ttl, self.stale = url, ttl, stale
+        self._clock = clock
         self._keys: dict[str, str] = {}
-        self._fetched_at = float("-inf")
-        self._lock = threading.Lock()
+        self._fetched_at = float("-inf")  # the last fetch that succeeded
+        self._tried_at = float("-inf")  # the last fetch, whatever came of it
+        self._error: Unavailable | None = None  # why the last fetch failed
+        self._fetching = False
+        self._changed = threading.Condition()
 
     def get(self, kid: str) -> str | None:
-        with self._lock:
-            age = time.monotonic() - self._fetched_at
-            if age > self.ttl or (kid not in self._keys and age > REFETCH_INTERVAL):
-                self._keys = self._fetch()
-                self._fetched_at = time.monotonic()
-            return self._keys.get(kid)
+        """The JWK named `kid`, or None if the pool has no such key; Unavailable without usable keys."""
+        with self._changed:
+            if not self._fetch_due(kid):
+                while self._fetching and not self._usable(kid):
+                    self._changed.wait()
+                return self._cached(kid)
+            self._fetching, self._tried_at = True, self._clock()
+        self._refresh()
+        with self._changed:
+            return self._cached(kid)
+
+    def _fetch_due(self, kid: str) -> bool:
+        now = self._clock()
+        wanted = now - self._fetched_at > self.ttl or kid not in self._keys
+        return wanted and not self._fetching and now - self._tried_at >= REFETCH_INTERVAL
+
+    def _in_service(self) -> bool:
+        return self._clock() - self._fetched_at <= self.ttl + self.stale
+
+    def _usable(self, kid: str) -> bool:
+        return kid in self._keys and self._in_service()
+
+    def _cached(self, kid: str) -> str | None:
+        if not self._in_service():
+            raise Unavailable(UNAVAILABLE) from self._error
+        return self._keys.get(kid)
+
+    def _refresh(self) -> None:
+        """Fetch the keys without holding the lock, then wake the readers waiting for them."""
+        keys, error = None, None
+        try:
+            keys = self._fetch()
+        except Unavailable as failure:
+            error = failure
+        finally:
+            with self._changed:
+                if keys is not None:
+                    self._keys, self._fetched_at = keys, self._clock()
+                self._error, self._fetching = error, False
+                age, in_service = self._clock() - self._fetched_at, self._in_service()
+                self._changed.notify_all()
+        if error is None:
+            return
+        if in_service:
+            logger.warning(
+                "Could not fetch the JWKS from %s (%s); serving the keys fetched %d s ago (TTL %d s, stale bound %d s)",
+                self.url,
+                error.__cause__,
+                age,
+                self.ttl,
+                self.stale,
+            )
+        else:
+            logger.warning("Could not fetch the JWKS from %s (%s); no usable keys", self.url, error.__cause__)
 
     def _fetch(self) -> dict[str, str]:
         timeout = (settings.AWS_CONNECT_TIMEOUT, settings.AWS_READ_TIMEOUT)
@@ -51,8 +113,8 @@ class KeySet:
             response = requests.get(self.url, timeout=timeout)
             response.raise_for_status()
             return {key["kid"]: json.dumps(key) for key in response.json()["keys"]}
-        except (requests.RequestException, ValueError, KeyError) as error:
-            raise Unavailable("The sign-in service is unavailable. Please retry shortly.") from error
+        except (requests.RequestException, ValueError, KeyError, TypeError) as error:
+            raise Unavailable(UNAVAILABLE) from error
 
 
 _key_sets: dict[str, KeySet] = {}
@@ -70,7 +132,7 @@ def key_set() -> KeySet:
     url = settings.COGNITO_JWKS_URL
     with _key_sets_lock:
         if url not in _key_sets:
-            _key_sets[url] = KeySet(url, settings.COGNITO_JWKS_TTL)
+            _key_sets[url] = KeySet(url, ttl=settings.COGNITO_JWKS_TTL, stale=settings.COGNITO_JWKS_STALE_SECONDS)
         return _key_sets[url]
 
 
@@ -102,6 +164,7 @@ class CognitoTokenValidator(TokenValidator):
                 public_key,
                 algorithms=[ALGORITHM],
                 issuer=self.pool_url,
+                leeway=settings.COGNITO_CLOCK_LEEWAY,
                 options={"verify_aud": False, "require": ["exp", "iat", "iss", "sub", "token_use"]},
             )
         except jwt.InvalidTokenError as error:

@@ -137,6 +137,10 @@ COGNITO_ISSUER = env.str(
 )
 COGNITO_JWKS_URL = env.str("COGNITO_JWKS_URL", default=f"{COGNITO_ISSUER}/.well-known/jwks.json")
 COGNITO_JWKS_TTL = env.int("COGNITO_JWKS_TTL", default=3600)
+# How long past their TTL the cached keys stay in service while refetches fail.
+COGNITO_JWKS_STALE_SECONDS = env.int("COGNITO_JWKS_STALE_SECONDS", default=21600)
+# Seconds of leeway for `iat`, `nbf` and `exp`: our clock and Cognito's may differ a little.
+COGNITO_CLOCK_LEEWAY = env.int("COGNITO_CLOCK_LEEWAY", default=5)
 # Passwords of users made by `manage.py local_user` for the local user pool only.
 LOCAL_USERS_FILE = env.path("LOCAL_USERS_FILE", default=BASE_DIR / "var" / "local-users.json")
 
