@@ -4,10 +4,25 @@ Vocabulary and study records live in DynamoDB, not in Django models, so their pa
 are admin views (each app's admin.urls) listed on the index like models would be.
 """
 
+from __future__ import annotations
+
+import functools
+import logging
+from http import HTTPStatus
+
 from django.contrib import admin
+from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from accounts.forms import CognitoLoginForm
+from langportal.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+def error_headers(error: DomainError) -> dict[str, str]:
+    """The headers an answer to `error` carries: Retry-After when it says when to retry."""
+    return {"Retry-After": str(error.retry_after)} if error.retry_after else {}
 
 
 def _entry(name: str, url: str, add_url: str | None = None) -> dict:
@@ -26,6 +41,37 @@ class AdminSite(admin.AdminSite):
     site_title = "langportal admin"
     index_title = "Vocabulary and study records"
     login_form = CognitoLoginForm
+
+    def admin_view(self, view, cacheable=False):
+        """Django's wrapper (sign-in, CSRF, no caching), answering our errors with the error page."""
+
+        @functools.wraps(view)
+        def answering_errors(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except DomainError as error:
+                return self.error_page(request, error)
+
+        return super().admin_view(answering_errors, cacheable)
+
+    def error_page(self, request, error: DomainError) -> TemplateResponse:
+        """The admin's page for an error a service raised, with its status."""
+        if error.status >= 500:
+            logger.warning(
+                "%s %s answered %d: %s (cause: %r)",
+                request.method,
+                request.path,
+                error.status,
+                error.message,
+                error.__cause__,
+            )
+        return TemplateResponse(
+            request,
+            "admin/error.html",
+            {**self.each_context(request), "title": HTTPStatus(error.status).phrase, "error": error},
+            status=error.status,
+            headers=error_headers(error),
+        )
 
     def get_urls(self):
         from lrs import admin as lrs_admin

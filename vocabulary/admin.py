@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict
 from operator import itemgetter
@@ -25,8 +26,10 @@ from django.urls import path, reverse
 from django.utils.html import escape
 from ulid import ULID
 
+from langportal.admin_site import error_headers
 from langportal.api.errors import plain_errors
-from langportal.errors import DomainError
+from langportal.errors import DomainError, InvalidInput, NotFound
+from langportal.ids import is_id
 from langportal.paging import PageOutOfRange
 from vocabulary import japanese as ja
 from vocabulary import services
@@ -34,6 +37,8 @@ from vocabulary.serializers import PARTS_OF_SPEECH, WordInput
 
 PER_PAGE = 50
 SORTABLE = ("japanese", "romaji", "english", "created_at")
+SEARCH_MAX_LENGTH = 100
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 EXPORT_COLUMNS = ("id", "japanese", "kana", "romaji", "english", "part_of_speech", "group_ids")
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_SALT = "vocabulary.admin.import"
@@ -61,23 +66,46 @@ def _groups() -> list:
     return services.groups_list(page=1, per_page=100).items
 
 
+def _path_id(value: str, missing: type[NotFound]) -> None:
+    """An id from the URL; what is not an id names nothing, like an id of nothing (404)."""
+    if not is_id(value):
+        raise missing()
+
+
+def _refused(error: DomainError | None) -> dict:
+    """Status and headers of a page that shows why a service refused a POST (200 if none did)."""
+    return {"status": error.status, "headers": error_headers(error)} if error else {}
+
+
 # --- words: the change list ----------------------------------------------------------
 
 
-def words_list(request):
+def _list_query(request) -> tuple[str, str | None, str, bool, int]:
+    """The list's search, group, order and page from the URL; InvalidInput (400) when bad."""
     query = request.GET.get("q", "").strip()
+    if len(query) > SEARCH_MAX_LENGTH:
+        raise InvalidInput(f"Search for at most {SEARCH_MAX_LENGTH} characters.")
     group_id = request.GET.get("group") or None
-    order = request.GET.get("o", "created_at")
-    sort_by, descending = order.lstrip("-"), order.startswith("-")
+    if group_id is not None and not is_id(group_id):
+        raise InvalidInput("The group filter takes a group id: a positive whole number.")
+    order = request.GET.get("o") or "created_at"
+    sort_by, descending = order.removeprefix("-"), order.startswith("-")
     if sort_by not in SORTABLE:
-        sort_by, descending = "created_at", False
-    page_number = int(request.GET.get("p", "1")) if request.GET.get("p", "1").isdigit() else 1
+        raise InvalidInput(f"Sort by {', '.join(SORTABLE)}, each optionally with a leading “-”.")
+    page_number = request.GET.get("p") or "1"
+    if not PAGE_NUMBER.fullmatch(page_number):
+        raise InvalidInput("The page must be a positive whole number.")
+    return query, group_id, sort_by, descending, int(page_number)
+
+
+def words_list(request):
+    query, group_id, sort_by, descending, page_number = _list_query(request)
     if query:
         words, page = services.words_search(text=query), None
     else:
         try:
             page = services.words_list(
-                page=max(page_number, 1), per_page=PER_PAGE, sort_by=sort_by, descending=descending, group_id=group_id
+                page=page_number, per_page=PER_PAGE, sort_by=sort_by, descending=descending, group_id=group_id
             )
         except PageOutOfRange:
             return HttpResponseRedirect(request.path)
@@ -120,12 +148,9 @@ def _page_links(page) -> list[int | None]:
 
 def words_export(request):
     """The current list (all pages, the current filter and order) as CSV, streamed."""
-    group_id = request.GET.get("group") or None
-    order = request.GET.get("o", "created_at")
-    sort_by, descending = order.lstrip("-"), order.startswith("-")
-    if sort_by not in SORTABLE:
-        sort_by, descending = "created_at", False
-    query = request.GET.get("q", "").strip()
+    query, group_id, sort_by, descending, _ = _list_query(request)
+    if group_id is not None:
+        services.group_get(group_id=group_id)  # GroupNotFound now: once streaming, no status can change
 
     def rows():
         buffer = io.StringIO()
@@ -212,22 +237,28 @@ class WordForm(forms.Form):
 def word_add(request):
     groups = _groups()
     form = WordForm(request.POST or None, request.FILES or None, groups=groups)
+    refused = None
     if request.method == "POST" and form.is_valid():
         try:
             word = services.word_create(actor=request.user.username, **form.word_fields())
         except DomainError as error:
             _form_error(form, error)
+            refused = error
         else:
             messages.success(request, f"Added 「{word.japanese}」 ({word.romaji}).")
             for field, problem in _save_media(request, form, word.id):
                 messages.error(request, f"The {field} file was not stored: {problem}")
             return HttpResponseRedirect(reverse("admin:vocabulary_word_change", args=[word.id]))
     return TemplateResponse(
-        request, "admin/vocabulary/word_form.html", _context(request, title="Add word", form=form, word=None)
+        request,
+        "admin/vocabulary/word_form.html",
+        _context(request, title="Add word", form=form, word=None),
+        **_refused(refused),
     )
 
 
 def word_change(request, word_id: str):
+    _path_id(word_id, services.WordNotFound)
     word = services.word_get(word_id=word_id)
     groups = _groups()
     initial = {
@@ -236,11 +267,13 @@ def word_change(request, word_id: str):
         "group_ids": sorted(word.group_ids),
     }
     form = WordForm(request.POST or None, request.FILES or None, groups=groups, initial=initial)
+    refused = None
     if request.method == "POST" and form.is_valid():
         try:
             word = services.word_update(word_id=word_id, actor=request.user.username, **form.word_fields())
         except DomainError as error:
             _form_error(form, error)
+            refused = error
         else:
             problems = _save_media(request, form, word_id)
             for field, problem in problems:
@@ -261,6 +294,7 @@ def word_change(request, word_id: str):
             image_url=services.media_url(word.thumbnail_key or word.image_key),
             history=_history(services.word_history(word_id=word_id), _word_summary),
         ),
+        **_refused(refused),
     )
 
 
@@ -289,6 +323,7 @@ def _form_error(form: forms.Form, error: DomainError) -> None:
 
 
 def word_delete(request, word_id: str):
+    _path_id(word_id, services.WordNotFound)
     word = services.word_get(word_id=word_id)
     if request.method == "POST":
         services.word_delete(word_id=word_id, actor=request.user.username)
@@ -321,8 +356,8 @@ class GroupWordsForm(forms.Form):
 
     def clean_word_ids(self) -> list[str]:
         ids = [part for part in self.cleaned_data["word_ids"].replace(",", " ").split() if part]
-        if not ids or not all(part.isdigit() for part in ids):
-            raise forms.ValidationError("Give word ids: whole numbers separated by commas or spaces.")
+        if not ids or not all(is_id(part) for part in ids):
+            raise forms.ValidationError("Give word ids: positive whole numbers separated by commas or spaces.")
         return ids
 
 
@@ -338,10 +373,12 @@ def groups_list(request):
 
 
 def group_change(request, group_id: str):
+    _path_id(group_id, services.GroupNotFound)
     group = services.group_get(group_id=group_id)
     rename = GroupForm(request.POST if request.POST.get("action") == "rename" else None, initial={"name": group.name})
     add = GroupWordsForm(request.POST if request.POST.get("action") == "add" else None)
     actor = request.user.username
+    refused = None
     try:
         if request.POST.get("action") == "rename" and rename.is_valid():
             services.group_rename(group_id=group_id, name=rename.cleaned_data["name"], actor=actor)
@@ -352,11 +389,15 @@ def group_change(request, group_id: str):
             messages.success(request, "Added.")
             return HttpResponseRedirect(request.path)
         if request.POST.get("action") == "remove":
-            services.group_remove_words(group_id=group_id, word_ids=[request.POST["word_id"]], actor=actor)
+            word_id = request.POST.get("word_id", "")
+            if not is_id(word_id):
+                raise InvalidInput("Say which word to remove: its id, a positive whole number.")
+            services.group_remove_words(group_id=group_id, word_ids=[word_id], actor=actor)
             messages.success(request, "Removed.")
             return HttpResponseRedirect(request.path)
     except DomainError as error:
         messages.error(request, error.message)
+        refused = error
     page = services.words_list(page=1, per_page=100, sort_by="japanese", descending=False, group_id=group_id)
     return TemplateResponse(
         request,
@@ -370,10 +411,12 @@ def group_change(request, group_id: str):
             page=page,
             history=_history(services.group_history(group_id=group_id), itemgetter("name")),
         ),
+        **_refused(refused),
     )
 
 
 def group_delete(request, group_id: str):
+    _path_id(group_id, services.GroupNotFound)
     group = services.group_get(group_id=group_id)
     if request.method == "POST":
         services.group_delete(group_id=group_id, actor=request.user.username)

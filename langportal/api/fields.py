@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from langportal.ids import ID_PATTERN
+
 
 class StrictCharField(serializers.CharField):
     """A CharField that takes only JSON strings (DRF would turn 5 into "5")."""
@@ -18,7 +20,7 @@ class IdField(serializers.RegexField):
     default_error_messages = {"invalid": "Must be an id: a positive whole number, as a string."}
 
     def __init__(self, **kwargs):
-        super().__init__(r"^[1-9][0-9]{0,11}$", **kwargs)
+        super().__init__(ID_PATTERN, **kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
