@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import zlib
 from contextlib import contextmanager
 
 import pytest
@@ -9,8 +12,11 @@ from moto import mock_aws
 from rest_framework.test import APIClient
 
 from accounts import authentication, cognito
+from langportal.aws import client as aws_client
 from langportal.dynamo import table_models, transaction_connection
 from langportal.local import provision
+from langportal.local.emulator import Emulator
+from langportal.local.strict import StrictConfig
 from vocabulary import services as vocabulary
 
 
@@ -133,3 +139,43 @@ def counting_dynamodb_reads():
 def dynamodb_reads():
     with counting_dynamodb_reads() as counter:
         yield counter
+
+
+@contextmanager
+def _fresh_dynamodb_clients(patch: pytest.MonkeyPatch):
+    """Inside the block the app makes its DynamoDB clients anew, from the environment as it is
+    then; afterwards it has back the clients it had. Making a client costs a quarter second,
+    so langportal.aws.client's cached S3 and Cognito clients are set aside, not dropped."""
+    models = table_models()  # langportal.models' tables among them: langportal is an installed app
+    kept = {model: model._connection for model in models}
+    for model in models:
+        model._connection = None
+    transaction_connection.cache_clear()
+    patch.setattr("langportal.aws.client", functools.cache(aws_client.__wrapped__))  # callers look it up there
+    try:
+        yield
+    finally:
+        for model, connection in kept.items():
+            model._connection = connection
+        transaction_connection.cache_clear()
+
+
+@pytest.fixture
+def strict_dynamodb(aws, request):
+    """The app's DynamoDB behind the strict emulator layer (langportal/local/strict.py), over HTTP.
+
+    Yields the StrictDynamoDB middleware: set its `config` to switch faults on, read its
+    `faults`. moto's in-process server shares `aws`'s backends, so the tables are there; S3
+    and Cognito stay on mock_aws. LOCAL_AWS_STRICT_SEED replays another seed.
+    """
+    seed = int(os.environ.get("LOCAL_AWS_STRICT_SEED") or zlib.crc32(request.node.nodeid.encode()))
+    print(f"strict DynamoDB seed {seed} (LOCAL_AWS_STRICT_SEED={seed} replays it)")
+    emulator = Emulator(port=0, strict=StrictConfig(seed=seed))
+    emulator.start()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("AWS_ENDPOINT_URL_DYNAMODB", emulator.endpoint)
+            with _fresh_dynamodb_clients(patch):
+                yield emulator.strict
+    finally:
+        emulator.stop()

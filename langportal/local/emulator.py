@@ -8,11 +8,16 @@ moto holds everything in memory. We pickle the backends of the services we use
 (DynamoDB, S3, Cognito) on stop and every `autosave` seconds, and load them before
 the server answers its first request, so tables, objects, user pools, users and
 their ids all come back as they were.
+
+With a StrictConfig, DynamoDB requests also pass through StrictDynamoDB (strict.py), which
+makes moto as strict and as unreliable as AWS may be; its fault counts are served at
+/strict-api/faults and saved next to the state.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
 import pickle
@@ -23,6 +28,8 @@ from joserfc.jwk import RSAKey
 from moto.backends import get_backend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
+
+from langportal.local.strict import StrictConfig, StrictDynamoDB
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per emulator request is noise
 
@@ -70,11 +77,30 @@ class OneAtATime:
             return list(self.app(environ, start_response))
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """A crash mid-write leaves the previous file."""
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
 class Emulator:
-    def __init__(self, *, port: int, state_file: Path | None = None, autosave: float = 60.0):
+    """moto's server; `port` 0 takes a free one. A StrictConfig as `strict` turns strict
+    DynamoDB on; once started, the attribute `strict` is its middleware (`config`, `faults`)."""
+
+    def __init__(
+        self,
+        *,
+        port: int,
+        state_file: Path | None = None,
+        autosave: float = 60.0,
+        strict: StrictConfig | None = None,
+    ):
         self.port = port
         self.state_file = state_file
         self.autosave = autosave
+        self.strict_config = strict
+        self.strict: StrictDynamoDB | None = None
         self._lock = threading.Lock()
         self._server = None
         self._thread: threading.Thread | None = None
@@ -95,24 +121,38 @@ class Emulator:
                     f"{self.state_file} cannot be loaded ({error}); it may come from another moto version. "
                     "`make clean-local` starts afresh."
                 ) from error
-        app = OneAtATime(DomainDispatcherApplication(create_backend_app), self._lock)
+        app = DomainDispatcherApplication(create_backend_app)
+        if self.strict_config:
+            app = self.strict = StrictDynamoDB(app, self.strict_config)
+        app = OneAtATime(app, self._lock)
         self._server = make_server("127.0.0.1", self.port, app, threaded=True, request_handler=MotoRequestHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)
+        self.port = self._server.server_port
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # how long stop() waits for the server to notice
+            name="emulator",
+            daemon=True,
+        )
         self._thread.start()
         self._started = True
         if self.state_file and self.autosave:
             self._saver = threading.Thread(target=self._autosave, name="emulator-autosave", daemon=True)
             self._saver.start()
 
+    @property
+    def faults_file(self) -> Path | None:
+        return self.state_file.parent / "strict-faults.json" if self.state_file and self.strict_config else None
+
     def save(self) -> None:
-        """Write the state atomically: a crash mid-write leaves the previous file."""
+        """Write the state, and the strict mode's fault counts when it is on."""
         if not self.state_file:
             return
-        temporary = self.state_file.with_suffix(".tmp")
         with self._lock:
             data = snapshot()
-        temporary.write_bytes(data)
-        os.replace(temporary, self.state_file)
+            faults = dict(self.strict.faults) if self.strict else None
+        write_atomically(self.state_file, data)
+        if self.faults_file and faults is not None:
+            write_atomically(self.faults_file, json.dumps(faults, indent=2, sort_keys=True).encode())
 
     def _autosave(self) -> None:
         while not self._stopping.wait(self.autosave):

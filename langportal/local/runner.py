@@ -3,6 +3,9 @@
 An AWS emulator on loopback, provisioned and seeded, and the app under gunicorn.
 Everything is kept under the data folder (var/ by default) and comes back on the
 next start; Ctrl-C stops it all and saves the emulator's state.
+
+LOCAL_AWS_STRICT turns on the emulator's strict DynamoDB (langportal/local/strict.py).
+Production never imports langportal.local, so no production setting can turn it on.
 """
 
 from __future__ import annotations
@@ -15,9 +18,13 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import requests
+
+from langportal.local.strict import ENVIRONMENT_VARIABLE as STRICT_VARIABLE
+from langportal.local.strict import StrictConfig
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DEMO_USERS = (("teacher", "teachers"), ("student", "students"))
@@ -38,6 +45,17 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, default=BASE_DIR / "var", help="where local state lives")
     parser.add_argument("--no-seed", action="store_true", help="do not load the starter vocabulary")
     return parser.parse_args(argv)
+
+
+def strict_config(environ: Mapping[str, str]) -> StrictConfig | None:
+    """Strict DynamoDB as LOCAL_AWS_STRICT asks: unset, empty or 0 is off, 1 the realistic
+    profile, otherwise a comma list (`lag_ms=1000,stale=1,throttle=0.03,seed=7`)."""
+    return StrictConfig.from_env(environ.get(STRICT_VARIABLE, ""))
+
+
+def fault_summary(faults: Mapping[str, int]) -> str:
+    counts = [f"{kind} {count}" for kind, count in sorted(faults.items()) if count]
+    return ", ".join(counts) or "none"
 
 
 def port_free(port: int) -> bool:
@@ -116,6 +134,11 @@ Press Ctrl-C to stop.
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
+    try:
+        strict = strict_config(os.environ)
+    except ValueError as error:
+        print(error)
+        return 1
     data_dir = arguments.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     for port in (arguments.port, arguments.aws_port):
@@ -138,7 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     from langportal.local import stack  # needs Django's settings
     from langportal.local.emulator import Emulator, StateUnreadable
 
-    emulator = Emulator(port=arguments.aws_port, state_file=data_dir / "emulator.pickle")
+    emulator = Emulator(port=arguments.aws_port, state_file=data_dir / "emulator.pickle", strict=strict)
+    if strict:
+        print(f"Strict DynamoDB is on: {STRICT_VARIABLE}={strict.to_env()} (the same value replays it).", flush=True)
     try:
         emulator.start()
         cognito = stack.prepare(seed=not arguments.no_seed, endpoint=emulator.endpoint)
@@ -164,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if emulator.stop():
             print(f"Stopped; local data saved in {data_dir}.", flush=True)
+        if emulator.strict:
+            print(f"Strict DynamoDB injected faults: {fault_summary(emulator.strict.faults)}.", flush=True)
 
 
 def _interrupt(signum, frame) -> None:
