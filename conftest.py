@@ -8,6 +8,7 @@ import zlib
 from contextlib import contextmanager
 
 import pytest
+from botocore.retries.standard import ExponentialBackoff
 from moto import mock_aws
 from rest_framework.test import APIClient
 
@@ -161,6 +162,13 @@ def _fresh_dynamodb_clients(patch: pytest.MonkeyPatch):
 
 
 @pytest.fixture
+def no_botocore_backoff(monkeypatch):
+    """botocore waits up to a second, then two, between throttled attempts: tests of what is
+    retried, and how often, need not wait."""
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0)
+
+
+@pytest.fixture
 def strict_dynamodb(aws, request):
     """The app's DynamoDB behind the strict emulator layer (langportal/local/strict.py), over HTTP.
 
@@ -179,3 +187,18 @@ def strict_dynamodb(aws, request):
                 yield emulator.strict
     finally:
         emulator.stop()
+
+
+def assert_api_error(response, status: int, code: str) -> dict:
+    """The response is our error envelope with this status and code; returns the error."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == code, body
+    return body["error"]
+
+
+@pytest.fixture
+def api_error():
+    """`assert_api_error` for tests that take it as a fixture."""
+    return assert_api_error

@@ -67,12 +67,15 @@ class StateUnreadable(Exception):
 
 
 class OneAtATime:
-    """WSGI middleware: the whole request, body included, under one lock."""
+    """WSGI middleware: the whole request, body included, under one lock. `on_arrival` sees
+    each request before it waits its turn."""
 
-    def __init__(self, app, lock: threading.Lock):
-        self.app, self.lock = app, lock
+    def __init__(self, app, lock: threading.Lock, *, on_arrival=None):
+        self.app, self.lock, self.on_arrival = app, lock, on_arrival
 
     def __call__(self, environ, start_response):
+        if self.on_arrival:
+            self.on_arrival(environ)
         with self.lock:
             return list(self.app(environ, start_response))
 
@@ -124,7 +127,7 @@ class Emulator:
         app = DomainDispatcherApplication(create_backend_app)
         if self.strict_config:
             app = self.strict = StrictDynamoDB(app, self.strict_config)
-        app = OneAtATime(app, self._lock)
+        app = OneAtATime(app, self._lock, on_arrival=self.strict.arrive if self.strict else None)
         self._server = make_server("127.0.0.1", self.port, app, threaded=True, request_handler=MotoRequestHandler)
         self.port = self._server.server_port
         self._thread = threading.Thread(

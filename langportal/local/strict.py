@@ -53,6 +53,8 @@ MAX_TRANSACTION_ACTIONS = 100
 MAX_BATCH_GET_KEYS = 100
 MAX_BATCH_WRITE_REQUESTS = 25
 TOKEN_SECONDS = 600  # how long AWS remembers a TransactWriteItems' ClientRequestToken
+HOLDS_KEPT = 60  # seconds a transaction's hold is remembered, for requests that waited that long
+ARRIVED = "langportal.strict.arrived"  # the WSGI environ key of a request's arrival time
 
 SINGLE_WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem"})
 WRITES = SINGLE_WRITES | {"BatchWriteItem", "TransactWriteItems"}
@@ -116,11 +118,13 @@ INTERNAL_ERROR = "Internal server error"
 @dataclass(frozen=True)
 class Fault:
     """A fault that fires with probability `rate` per eligible request, at most `limit` times
-    in all (None: no limit), and only for the named operations when `operations` is given."""
+    in all (None: no limit), only for the named operations when `operations` is given, and
+    not for the first `after` eligible requests (to cut a long operation in its middle)."""
 
     rate: float = 0.0
     limit: int | None = None
     operations: frozenset[str] | None = None
+    after: int = 0
 
     def covers(self, operation: str) -> bool:
         return self.rate > 0 and (self.operations is None or operation in self.operations)
@@ -634,8 +638,13 @@ class StrictDynamoDB:
             self._random = fault_streams(config.seed)
         self._config = config
 
+    def configure(self, **changes: Any) -> None:
+        """Change what the layer does from the next request on: `configure(lost=Fault(1.0))`."""
+        self.config = replace(self.config, **changes)
+
     def reset(self) -> None:
         self.faults: Counter[str] = Counter()
+        self._eligible: Counter[str] = Counter()  # requests each fault could have met
         self._random = fault_streams(self._config.seed)
         self._history = _History()
 
@@ -671,7 +680,8 @@ class StrictDynamoDB:
         fault: Fault = getattr(self.config, kind)
         if not fault.covers(operation) or (fault.limit is not None and self.faults[kind] >= fault.limit):
             return False
-        return self._random[kind].random() < fault.rate
+        self._eligible[kind] += 1
+        return self._eligible[kind] > fault.after and self._random[kind].random() < fault.rate
 
     def _invalid(self, call: Call) -> Answer | None:
         message = validation_message(call)
@@ -708,12 +718,21 @@ class StrictDynamoDB:
             return None
         if self._fires("conflict", call.operation):
             kind, conflicting = "conflict", {self._random["conflict"].randrange(len(ids))}
-        elif held := {position for position, item in enumerate(ids) if item in self._history.holds}:
+        elif held := {position for position, item in enumerate(ids) if self._held(item, call)}:
             kind, conflicting = "contention", held
         else:
             return None
         self.faults[kind] += 1
         return conflict_answer(call.operation, len(ids), conflicting)
+
+    def arrive(self, environ: dict[str, Any]) -> None:
+        """Note when a request arrived, before it waits for the emulator's lock."""
+        environ[ARRIVED] = self.clock()
+
+    def _held(self, item: ItemId, call: Call) -> bool:
+        """Whether a transaction held `item` when this request arrived. The emulator answers
+        one request at a time; on AWS, the ones waiting would have run at the same time."""
+        return self._history.holds.get(item, float("-inf")) > call.environ.get(ARRIVED, self.clock())
 
     def _applied(self, call: Call, now: float) -> Answer:
         """Forward to moto (maybe a part of a batch, maybe onto older items), then remember
@@ -846,8 +865,8 @@ class StrictDynamoDB:
         oldest_write = now - self.config.lag_ms / 1000
         while history.writes and history.writes[0].at < oldest_write:
             history.writes.popleft()
-        if history.holds:
-            history.holds = {item: until for item, until in history.holds.items() if until > now}
+        if history.holds:  # kept a while: a request may have waited for the lock since it arrived
+            history.holds = {item: until for item, until in history.holds.items() if until > now - HOLDS_KEPT}
         while history.tokens and next(iter(history.tokens.values())).at < now - TOKEN_SECONDS:
             del history.tokens[next(iter(history.tokens))]
 

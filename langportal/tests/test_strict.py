@@ -6,13 +6,11 @@ import functools
 import json
 import os
 import urllib.request
-from dataclasses import replace
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from botocore.retries.standard import ExponentialBackoff
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -80,11 +78,6 @@ def refusal(call, **parameters) -> dict:
     return error.value.response
 
 
-def switch(strict, **changes) -> None:
-    """Change what the strict layer does from the next request on."""
-    strict.config = replace(strict.config, **changes)
-
-
 class Clock:
     """The strict layer's clock, moved by hand: lag and contention without sleeping."""
 
@@ -102,13 +95,6 @@ class Clock:
 def clock(strict_dynamodb) -> Clock:
     strict_dynamodb.clock = Clock()
     return strict_dynamodb.clock
-
-
-@pytest.fixture
-def no_backoff(monkeypatch):
-    """botocore waits up to a second, then two, before retrying a throttled request: the
-    decision to retry is what these tests are about, not the wait."""
-    monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0)
 
 
 # -- validation
@@ -281,7 +267,7 @@ def test_a_query_on_a_global_index_cannot_be_consistent(strict_dynamodb):
 
 def test_an_eventually_consistent_get_may_return_the_item_before_a_write(strict_dynamodb):
     WordStatModel("u1", "w1", card="old").save()
-    switch(strict_dynamodb, lag_ms=60_000, stale=Fault(1.0))
+    strict_dynamodb.configure(lag_ms=60_000, stale=Fault(1.0))
     WordStatModel("u1", "w1", card="new").save()
     WordStatModel("u1", "w2", card="added").save()
     assert WordStatModel.get("u1", "w1").card == "old"
@@ -293,7 +279,7 @@ def test_an_eventually_consistent_get_may_return_the_item_before_a_write(strict_
 
 def test_a_global_index_query_lags_even_after_a_transaction(strict_dynamodb):
     WordStatModel("u1", "w1", due="2025-01-01").save()
-    switch(strict_dynamodb, lag_ms=60_000, stale=Fault(1.0))
+    strict_dynamodb.configure(lag_ms=60_000, stale=Fault(1.0))
     with TransactWrite(connection=transaction_connection()) as transaction:
         transaction.update(WordStatModel("u1", "w1"), actions=[WordStatModel.due.set("2025-06-01")])
     assert [found.due for found in WordStatModel.due_cards.query("u1")] == ["2025-01-01"]
@@ -302,7 +288,7 @@ def test_a_global_index_query_lags_even_after_a_transaction(strict_dynamodb):
 
 
 def test_reads_are_fresh_once_lag_ms_has_passed(strict_dynamodb, clock):
-    switch(strict_dynamodb, lag_ms=100, stale=Fault(1.0))
+    strict_dynamodb.configure(lag_ms=100, stale=Fault(1.0))
     client = dynamodb()
     client.put_item(TableName=STATS, Item=stat(card="new"))
     clock.advance(0.099)
@@ -314,8 +300,8 @@ def test_reads_are_fresh_once_lag_ms_has_passed(strict_dynamodb, clock):
 # -- throttling
 
 
-def test_throttled_requests_are_retried_by_botocore(strict_dynamodb, no_backoff):
-    switch(strict_dynamodb, throttle=Fault(1.0, limit=2))
+def test_throttled_requests_are_retried_by_botocore(strict_dynamodb, no_botocore_backoff):
+    strict_dynamodb.configure(throttle=Fault(1.0, limit=2))
     client = dynamodb(attempts=3)
     client.put_item(TableName=STATS, Item=stat())
     assert client.get_item(TableName=STATS, Key=stat_key())["ResponseMetadata"]["RetryAttempts"] == 0
@@ -323,8 +309,8 @@ def test_throttled_requests_are_retried_by_botocore(strict_dynamodb, no_backoff)
     assert stored_stats() == [stat()]
 
 
-def test_a_throttle_outlasting_the_attempts_reaches_the_client(strict_dynamodb, no_backoff):
-    switch(strict_dynamodb, throttle=Fault(1.0, limit=3))
+def test_a_throttle_outlasting_the_attempts_reaches_the_client(strict_dynamodb, no_botocore_backoff):
+    strict_dynamodb.configure(throttle=Fault(1.0, limit=3))
     client = dynamodb(attempts=3)
     client.describe_table(TableName=STATS)  # the control plane is never throttled
     error = refusal(client.get_item, TableName=STATS, Key=stat_key())
@@ -337,7 +323,7 @@ def test_a_throttle_outlasting_the_attempts_reaches_the_client(strict_dynamodb, 
 
 
 def test_a_lost_conditional_put_fails_its_own_condition_when_resent(strict_dynamodb):
-    switch(strict_dynamodb, lost=Fault(1.0, limit=1))
+    strict_dynamodb.configure(lost=Fault(1.0, limit=1))
     with pytest.raises(PutError) as error:
         WordStatModel("u1", "w1", card="once").save(condition=WordStatModel.user_id.does_not_exist())
     assert error.value.cause_response_code == "ConditionalCheckFailedException"
@@ -346,7 +332,7 @@ def test_a_lost_conditional_put_fails_its_own_condition_when_resent(strict_dynam
 
 
 def test_a_lost_transaction_resent_by_botocore_is_applied_once_through_its_token(strict_dynamodb):
-    switch(strict_dynamodb, lost=Fault(1.0, limit=1))
+    strict_dynamodb.configure(lost=Fault(1.0, limit=1))
     response = dynamodb().transact_write_items(TransactItems=[add_one("c1")])
     assert response["ResponseMetadata"]["RetryAttempts"] == 1
     assert counter("c1") == 1
@@ -355,7 +341,7 @@ def test_a_lost_transaction_resent_by_botocore_is_applied_once_through_its_token
 
 def test_the_answer_to_a_resent_transaction_can_be_lost_too(strict_dynamodb):
     """Every attempt's answer lost: the client gives up, though the write was made, once."""
-    switch(strict_dynamodb, lost=Fault(1.0, limit=3))
+    strict_dynamodb.configure(lost=Fault(1.0, limit=3))
     error = refusal(dynamodb(attempts=3).transact_write_items, TransactItems=[add_one("c1")])
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 500
     assert counter("c1") == 1
@@ -378,7 +364,7 @@ def test_a_token_reused_for_another_request_is_refused(strict_dynamodb):
 
 
 def test_items_of_a_transaction_conflict_for_contention_ms(strict_dynamodb, clock):
-    switch(strict_dynamodb, contention_ms=10)
+    strict_dynamodb.configure(contention_ms=10)
     client = dynamodb()
     client.transact_write_items(TransactItems=[add_one("hot")])
     busy = [add_one("a"), add_one("hot"), add_one("b")]
@@ -406,7 +392,7 @@ def test_items_of_a_transaction_conflict_for_contention_ms(strict_dynamodb, cloc
 
 
 def test_random_conflicts_reach_pynamodb_with_their_reasons(strict_dynamodb):
-    switch(strict_dynamodb, conflict=Fault(1.0, limit=1, operations=frozenset({"TransactWriteItems"})))
+    strict_dynamodb.configure(conflict=Fault(1.0, limit=1, operations=frozenset({"TransactWriteItems"})))
     with pytest.raises(TransactWriteError) as error, TransactWrite(connection=transaction_connection()) as transaction:
         transaction.save(SequenceModel("a", value=1))
         transaction.save(SequenceModel("b", value=1))
@@ -425,7 +411,7 @@ def test_a_partial_batch_get_returns_the_rest_as_aws_does(strict_dynamodb):
     client.batch_write_item(
         RequestItems={STATS: [{"PutRequest": {"Item": stat(word=f"w{n}", card="c")}} for n in range(5)]}
     )
-    switch(strict_dynamodb, partial=Fault(1.0, limit=1))
+    strict_dynamodb.configure(partial=Fault(1.0, limit=1))
     request = {
         "Keys": keys,
         "ConsistentRead": True,
@@ -446,7 +432,7 @@ def test_a_partial_batch_get_returns_the_rest_as_aws_does(strict_dynamodb):
 
 
 def test_a_partial_batch_write_is_completed_by_resending_the_rest(strict_dynamodb):
-    switch(strict_dynamodb, partial=Fault(1.0, limit=1))
+    strict_dynamodb.configure(partial=Fault(1.0, limit=1))
     client = dynamodb()
     writes = [{"PutRequest": {"Item": stat(word=f"w{number}")}} for number in range(5)]
     first = client.batch_write_item(RequestItems={STATS: writes})
@@ -460,7 +446,7 @@ def test_a_partial_batch_write_is_completed_by_resending_the_rest(strict_dynamod
 def test_pynamodb_batch_writes_complete_despite_partial_batches(strict_dynamodb):
     # PynamoDB resends the unprocessed part max_retry_attempts - 1 times, at once: a second
     # partial answer in a row makes it give up (PutError), as it would on AWS.
-    switch(strict_dynamodb, partial=Fault(1.0, limit=BaseMeta.max_retry_attempts - 1))
+    strict_dynamodb.configure(partial=Fault(1.0, limit=BaseMeta.max_retry_attempts - 1))
     with WordStatModel.batch_write() as batch:
         for number in range(10):
             batch.save(WordStatModel("u1", f"w{number}"))
@@ -486,12 +472,12 @@ def outcomes(client) -> list[str]:
 
 
 def test_the_same_seed_gives_the_same_faults(strict_dynamodb):
-    switch(strict_dynamodb, seed=7, throttle=Fault(0.2), partial=Fault(0.5), lost=Fault(0.2))
+    strict_dynamodb.configure(seed=7, throttle=Fault(0.2), partial=Fault(0.5), lost=Fault(0.2))
     client = dynamodb(attempts=1)
     first, first_faults = outcomes(client), dict(strict_dynamodb.faults)
     strict_dynamodb.reset()
     second, second_faults = outcomes(client), dict(strict_dynamodb.faults)
-    switch(strict_dynamodb, seed=8)
+    strict_dynamodb.configure(seed=8)
     strict_dynamodb.reset()
     other = outcomes(client)
     assert (second, second_faults) == (first, first_faults)
@@ -500,7 +486,7 @@ def test_the_same_seed_gives_the_same_faults(strict_dynamodb):
 
 
 def test_other_services_pass_through_untouched(strict_dynamodb, settings):
-    switch(strict_dynamodb, throttle=Fault(1.0))
+    strict_dynamodb.configure(throttle=Fault(1.0))
     s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=os.environ["AWS_ENDPOINT_URL_DYNAMODB"])
     assert settings.MEDIA_BUCKET in [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]]
     assert strict_dynamodb.faults == {}
