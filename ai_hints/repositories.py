@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ai_hints.models import HintCacheModel, RateCounterModel
-from langportal.dynamo import dynamodb_errors
+from langportal.dynamo import batch_get, dynamodb_errors
 
 
 @dataclass(frozen=True)
@@ -18,14 +18,11 @@ class CachedHint:
 
 
 def hints_cached(keys: list[str]) -> dict[str, CachedHint]:
-    """The cached hints among these keys (one batch read)."""
-    if not keys:
-        return {}
-    with dynamodb_errors():
-        return {
-            item.key: CachedHint(item.key, item.hint, item.provider, item.model)
-            for item in HintCacheModel.batch_get(list(dict.fromkeys(keys)))
-        }
+    """The cached hints among these keys (one batch read; a cache may lag a second)."""
+    return {
+        item.key: CachedHint(item.key, item.hint, item.provider, item.model)
+        for item in batch_get(HintCacheModel, keys, consistent=False)
+    }
 
 
 def hint_store(hint: CachedHint, *, now: datetime, keep: timedelta) -> None:

@@ -43,7 +43,9 @@ def client_config() -> Config:
         region_name=settings.AWS_REGION,
         connect_timeout=settings.AWS_CONNECT_TIMEOUT,
         read_timeout=settings.AWS_READ_TIMEOUT,
-        retries={"max_attempts": settings.AWS_MAX_ATTEMPTS, "mode": "standard"},
+        # total_max_attempts counts every attempt (max_attempts would count retries only),
+        # as PynamoDB's models do with the same setting.
+        retries={"total_max_attempts": settings.AWS_MAX_ATTEMPTS, "mode": "standard"},
     )
 
 

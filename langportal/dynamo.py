@@ -1,14 +1,16 @@
-"""What every PynamoDB model and repository shares: table naming, client settings,
-and the one place where DynamoDB errors become our exceptions."""
+"""What every PynamoDB model and repository shares: table naming, client settings, the
+one place where DynamoDB errors become our exceptions, transactions whose failures are
+typed, and batch reads and writes that finish or say why not."""
 
 from __future__ import annotations
 
 import functools
-import random
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TypeVar
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.apps import apps
 from django.conf import settings
 from pynamodb.connection import Connection
@@ -19,7 +21,15 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from langportal.aws import is_unavailable
-from langportal.errors import Conflict, Unavailable
+from langportal.errors import Conflict, Contended, DomainError, Unavailable
+from langportal.retry import waits
+
+M = TypeVar("M", bound=Model)
+
+BATCH_GET_KEYS = 100  # DynamoDB's limits per request
+BATCH_WRITE_REQUESTS = 25
+TRANSACTION_ACTIONS = 100
+PARTITION_KEY_BYTES = 2048  # and per key value
 
 
 def table_name(suffix: str) -> str:
@@ -39,7 +49,7 @@ class BaseMeta:
 
 @functools.cache
 def transaction_connection() -> Connection:
-    """One connection for every transaction (its botocore client is thread-safe)."""
+    """One connection for transactions and batches (its botocore client is thread-safe)."""
     return Connection(
         region=settings.AWS_REGION,
         connect_timeout_seconds=settings.AWS_CONNECT_TIMEOUT,
@@ -48,40 +58,40 @@ def transaction_connection() -> Connection:
     )
 
 
+# --- errors ------------------------------------------------------------------------
+
+UNAVAILABLE = "The database is unavailable. Please retry shortly."
+BUSY = "The database is busy. Please retry shortly."
+
+
+def storage_error(error: Exception) -> Exception:
+    """Our exception for a failed DynamoDB call, or `error` itself when it is a bug.
+
+    An unreachable or throttling table is Unavailable (503; botocore has already retried);
+    a write meeting a running transaction is Contended (503 unless retried); a failed
+    condition is Conflict (409), which callers usually turn into something more precise.
+    """
+    cause = error.cause if isinstance(error, PynamoDBException) else error
+    code = cause.response.get("Error", {}).get("Code") if isinstance(cause, ClientError) else None
+    if code == "TransactionConflictException":
+        return Contended(BUSY)
+    if cause is not None and is_unavailable(cause):
+        return Unavailable(UNAVAILABLE)
+    if code == "ConditionalCheckFailedException":
+        return Conflict()
+    return error
+
+
 @contextmanager
 def dynamodb_errors() -> Iterator[None]:
-    """Map storage failures to our exceptions, once, for every repository.
-
-    An unreachable or throttling table becomes Unavailable (503); a failed condition
-    becomes Conflict (409). Anything else is a bug and propagates unchanged.
-    """
+    """Map storage failures to our exceptions, once, for every repository."""
     try:
         yield
-    except PynamoDBException as error:
-        if error.cause is not None and is_unavailable(error.cause):
-            raise Unavailable("The database is unavailable. Please retry shortly.") from error
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            raise Conflict() from error
-        raise
-
-
-RETRY_SECONDS = 10.0  # how long a writer that keeps losing races tries again
-
-
-def retries(seconds: float = RETRY_SECONDS) -> Iterator[int]:
-    """Attempt numbers for `seconds`, with exponential backoff and full jitter between.
-
-    For writes that lose races (a changed root, a contended item): build from fresh
-    reads and try again; the caller decides what to do when the time is up.
-    """
-    deadline = time.monotonic() + seconds
-    attempt = 0
-    while True:
-        yield attempt
-        if time.monotonic() >= deadline:
-            return
-        time.sleep(random.uniform(0, min(1.0, 0.025 * 2**attempt)))
-        attempt += 1
+    except (PynamoDBException, BotoCoreError, ClientError) as error:
+        mapped = storage_error(error)
+        if mapped is error:
+            raise
+        raise mapped from error
 
 
 def table_models() -> list[type[Model]]:
@@ -98,71 +108,186 @@ def table_models() -> list[type[Model]]:
     ]
 
 
-class TransactionConflict(Conflict):
-    """A cancelled transaction: `failed` names the items whose condition failed,
-    `contended` says another transaction held one of its items (worth a retry)."""
+# --- transactions --------------------------------------------------------------------
 
-    def __init__(self, failed: set[str], *, contended: bool = False):
-        self.failed = failed
-        self.contended = contended
-        super().__init__()
+Failure = DomainError | type[DomainError]
+
+# PynamoDB sends a transaction's actions grouped in this order, and DynamoDB gives its
+# cancellation reasons in request order.
+_SENT_ORDER = {"check": 0, "delete": 1, "put": 2, "update": 3}
+_CONTENTION = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
+
+
+@dataclass(frozen=True)
+class _Action:
+    kind: str
+    item: Model
+    condition: Condition | None
+    failure: Failure | None
+    actions: list[Action] | None = None
+
+    def stage(self, write: TransactWrite) -> None:
+        if self.kind == "check":
+            write.condition_check(type(self.item), *self._key_values(), condition=self.condition)
+        elif self.kind == "put":
+            write.save(self.item, condition=self.condition)
+        elif self.kind == "update":
+            write.update(self.item, self.actions, condition=self.condition)
+        else:
+            write.delete(self.item, condition=self.condition)
+
+    def _key_values(self) -> tuple:
+        attributes = self.item.get_attributes().items()
+        hash_key = next(name for name, attribute in attributes if attribute.is_hash_key)
+        range_key = next((name for name, attribute in attributes if attribute.is_range_key), None)
+        return getattr(self.item, hash_key), getattr(self.item, range_key) if range_key else None
+
+    @property
+    def key(self) -> tuple:
+        serialized = self.item.serialize(null_check=False)
+        keys = [a.attr_name for a in self.item.get_attributes().values() if a.is_hash_key or a.is_range_key]
+        return (self.item.Meta.table_name, *(repr(serialized.get(name)) for name in keys))
+
+    def failed(self) -> DomainError:
+        failure = self.failure or Conflict
+        return failure() if isinstance(failure, type) else failure
 
 
 class Transaction:
-    """One TransactWriteItems request whose items carry labels.
+    """One TransactWriteItems request; each action names what its failed condition means.
 
-    DynamoDB answers a cancelled transaction with one reason per item, in request
-    order; the labels turn those reasons into the names of the failed conditions.
+    A cancelled transaction raises one exception: the `failure` of the first action whose
+    condition failed and that is not Contended, else Contended (another transaction held
+    one of our items, or DynamoDB throttled it: worth retrying on fresh reads). botocore
+    gives the request a ClientRequestToken and keeps it when it resends, so DynamoDB
+    applies a resent transaction once.
     """
 
-    MAX_ITEMS = 100
-
-    def __init__(self, *, client_request_token: str | None = None):
-        # DynamoDB answers a repeat of the same token within ten minutes as a success
-        # without writing again: botocore's own retries of one request are then safe.
-        self._write = TransactWrite(connection=transaction_connection(), client_request_token=client_request_token)
-        self._labels: dict[str, list[str]] = {"check": [], "delete": [], "put": [], "update": []}
+    def __init__(self) -> None:
+        self._actions: list[_Action] = []
 
     def __len__(self) -> int:
-        return sum(len(labels) for labels in self._labels.values())
+        return len(self._actions)
 
-    def check(self, model_cls: type[Model], hash_key, range_key=None, *, condition: Condition, label: str) -> None:
-        self._write.condition_check(model_cls, hash_key, range_key, condition=condition)
-        self._labels["check"].append(label)
+    def check(
+        self, model_cls: type[Model], hash_key, range_key=None, *, condition: Condition, failure: Failure
+    ) -> None:
+        """A condition on an item the transaction does not change."""
+        self._actions.append(_Action("check", model_cls(hash_key, range_key), condition, failure))
 
-    def delete(self, item: Model, *, condition: Condition | None = None, label: str = "") -> None:
-        self._write.delete(item, condition=condition)
-        self._labels["delete"].append(label)
-
-    def put(self, item: Model, *, condition: Condition | None = None, label: str = "") -> None:
-        self._write.save(item, condition=condition)
-        self._labels["put"].append(label)
+    def put(self, item: Model, *, condition: Condition | None = None, failure: Failure | None = None) -> None:
+        self._actions.append(_Action("put", item, condition, failure))
 
     def update(
-        self, item: Model, actions: list[Action], *, condition: Condition | None = None, label: str = ""
+        self, item: Model, actions: list[Action], *, condition: Condition | None = None, failure: Failure | None = None
     ) -> None:
-        self._write.update(item, actions, condition=condition)
-        self._labels["update"].append(label)
+        self._actions.append(_Action("update", item, condition, failure, actions))
+
+    def delete(self, item: Model, *, condition: Condition | None = None, failure: Failure | None = None) -> None:
+        self._actions.append(_Action("delete", item, condition, failure))
 
     def commit(self) -> None:
-        if len(self) > self.MAX_ITEMS:
-            raise ValueError(f"A transaction holds at most {self.MAX_ITEMS} items, not {len(self)}.")
-        if not len(self):
+        if not self._actions:
             return
-        ordered = [*self._labels["check"], *self._labels["delete"], *self._labels["put"], *self._labels["update"]]
-        with dynamodb_errors():
-            try:
-                self._write._commit()
-            except TransactWriteError as error:
-                codes = {
-                    label: reason.code
-                    for label, reason in zip(ordered, error.cancellation_reasons or [], strict=False)
-                    if reason is not None
-                }
-                failed = {label for label, code in codes.items() if code == "ConditionalCheckFailed"}
-                if "ThrottlingError" in codes.values():
-                    raise Unavailable("The database is busy. Please retry shortly.") from error
-                contended = "TransactionConflict" in codes.values()
-                if failed or contended:
-                    raise TransactionConflict(failed, contended=contended) from error
-                raise
+        self._check_limits()
+        try:
+            with TransactWrite(connection=transaction_connection()) as write:
+                for action in self._actions:
+                    action.stage(write)
+        except TransactWriteError as error:
+            if error.cause_response_code != "TransactionCanceledException":
+                with dynamodb_errors():
+                    raise
+            raise self._failure(error) from error
+
+    def _check_limits(self) -> None:
+        """What DynamoDB would refuse is a bug of ours: never send it."""
+        if len(self._actions) > TRANSACTION_ACTIONS:
+            raise ValueError(f"A transaction holds at most {TRANSACTION_ACTIONS} actions, not {len(self._actions)}.")
+        keys = [action.key for action in self._actions]
+        if len(set(keys)) < len(keys):
+            raise ValueError("A transaction may act on each item once.")
+
+    def _failure(self, error: TransactWriteError) -> Exception:
+        sent = sorted(self._actions, key=lambda action: _SENT_ORDER[action.kind])
+        failures: list[Exception] = []
+        for action, reason in zip(sent, error.cancellation_reasons, strict=False):
+            code = reason.code if reason is not None else "None"
+            if code == "ConditionalCheckFailed":
+                failures.append(action.failed())
+            elif code in _CONTENTION:
+                failures.append(Contended(BUSY))
+            elif code != "None":
+                return error  # a request DynamoDB refused (a bug): let it surface
+        decided = [failure for failure in failures if not isinstance(failure, Contended)]
+        return (decided or failures or [Contended(BUSY)])[0]
+
+
+# --- batches ---------------------------------------------------------------------------
+
+
+def _key(model_cls: type[Model], key) -> dict:
+    """DynamoDB's form of a key: a hash key, or (hash key, range key)."""
+    values = key if isinstance(key, tuple) else (key,)
+    attributes = model_cls.get_attributes().values()
+    named = [attribute for attribute in attributes if attribute.is_hash_key]
+    named += [attribute for attribute in attributes if attribute.is_range_key]
+    return {
+        attribute.attr_name: {attribute.attr_type: attribute.serialize(value)}
+        for attribute, value in zip(named, values, strict=True)
+    }
+
+
+def batch_get(model_cls: type[M], keys: Iterable, *, consistent: bool = True) -> list[M]:
+    """Items by key (a hash key, or a (hash, range) tuple), in no particular order.
+
+    Reads are consistent unless asked otherwise. Asks for 100 keys at a time, and again
+    with backoff for the keys DynamoDB left unprocessed; Contended (503) when it keeps
+    leaving some.
+    """
+    table = model_cls.Meta.table_name
+    wanted = [_key(model_cls, key) for key in dict.fromkeys(keys)]
+    found: list[M] = []
+    for start in range(0, len(wanted), BATCH_GET_KEYS):
+        pending = wanted[start : start + BATCH_GET_KEYS]
+
+        def send(keys: list[dict]) -> list[dict]:
+            with dynamodb_errors():
+                response = transaction_connection().client.batch_get_item(
+                    RequestItems={table: {"Keys": keys, "ConsistentRead": consistent}}
+                )
+            found.extend(model_cls.from_raw_data(item) for item in response.get("Responses", {}).get(table, []))
+            return response.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
+
+        _until_processed(send, pending)
+    return found
+
+
+def batch_write(model_cls: type[Model], *, puts: Iterable[Model] = (), deletes: Iterable = ()) -> None:
+    """Put items and delete keys (a hash key, or a (hash, range) tuple) of one table.
+
+    25 requests at a time, the unprocessed ones again with backoff; Contended (503) when
+    DynamoDB keeps leaving some. Puts and deletes are idempotent, so running the same
+    batch again after a failure finishes it.
+    """
+    table = model_cls.Meta.table_name
+    requests = [{"PutRequest": {"Item": item.serialize()}} for item in puts]
+    requests += [{"DeleteRequest": {"Key": _key(model_cls, key)}} for key in dict.fromkeys(deletes)]
+    for start in range(0, len(requests), BATCH_WRITE_REQUESTS):
+
+        def send(chunk: list[dict]) -> list[dict]:
+            with dynamodb_errors():
+                response = transaction_connection().client.batch_write_item(RequestItems={table: chunk})
+            return response.get("UnprocessedItems", {}).get(table, [])
+
+        _until_processed(send, requests[start : start + BATCH_WRITE_REQUESTS])
+
+
+def _until_processed(send: Callable[[list], list], requests: list) -> None:
+    """Send `requests`, then what came back unprocessed, until nothing is left."""
+    pending = send(requests)
+    pauses = waits()
+    while pending:
+        if next(pauses, None) is None:
+            raise Contended(BUSY)
+        pending = send(pending)

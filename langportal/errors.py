@@ -54,6 +54,16 @@ class Unavailable(DomainError):
         return settings.AWS_RETRY_AFTER
 
 
+class Contended(Unavailable):
+    """A write lost a race with another writer, or DynamoDB throttled a transaction.
+
+    `langportal.retry.retrying` tries such an operation again on fresh reads; one that
+    keeps losing reaches the caller as a 503 with Retry-After, never as a 500.
+    """
+
+    default_message = "Too many changes at once. Please retry shortly."
+
+
 class TooManyRequests(DomainError):
     status, code = 429, "rate_limited"
     default_message = "Too many requests. Please slow down."

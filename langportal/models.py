@@ -1,6 +1,6 @@
-"""Tables shared by every app: ordered indexes and id sequences."""
+"""Tables shared by every app: ordered indexes, id sequences and Idempotency-Keys."""
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from langportal.dynamo import BaseMeta, table_name
@@ -9,10 +9,10 @@ from langportal.dynamo import BaseMeta, table_name
 class OrderNodeModel(Model):
     """One node of an ordered index (see langportal/orderindex.py and docs/data-model.md).
 
-    The root (node "root") lists the leaves in order, each as id, count and first
-    entry; a leaf (node "leaf#<id>") holds its entries, sorted. Both are packed in one
-    string with control characters as separators, which keeps items small and cheap
-    to read.
+    A leaf (level 0) holds sorted entries; a branch or a root above it lists its
+    children in order, each as id, count and first entry. Both are packed in one string
+    with control characters as separators, which keeps items small and cheap to read.
+    The root (node "root") carries the index's version.
     """
 
     class Meta(BaseMeta):
@@ -20,9 +20,11 @@ class OrderNodeModel(Model):
 
     index = UnicodeAttribute(hash_key=True)
     node = UnicodeAttribute(range_key=True)
-    version = NumberAttribute(null=True)
+    version = NumberAttribute(null=True)  # the root's
+    level = NumberAttribute(null=True)  # absent on roots written before levels: 1
     pointers = UnicodeAttribute(null=True)
     entries = UnicodeAttribute(null=True)
+    created_at = NumberAttribute(null=True)  # seconds since the epoch, on nodes other than the root
 
 
 class SequenceModel(Model):
@@ -33,3 +35,16 @@ class SequenceModel(Model):
 
     name = UnicodeAttribute(hash_key=True)
     value = NumberAttribute(default=0)
+
+
+class IdempotencyKeyModel(Model):
+    """A client's Idempotency-Key (`<user id>#<key>`): what it asked and the answer it got,
+    kept for a day (see langportal/idempotency.py)."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("idempotency-keys")
+
+    key = UnicodeAttribute(hash_key=True)
+    request = UnicodeAttribute(null=True)  # a fingerprint of the operation and its arguments
+    result = UnicodeAttribute(null=True)  # the answer, JSON
+    expires_at = TTLAttribute()

@@ -1,41 +1,57 @@
 """Ordered indexes: page-numbered listings over DynamoDB without scans.
 
 An index keeps the ids of a set of items (all words, the words of one group, all
-groups) sorted by one key. Its root item lists the leaves in order with the number of
-entries each holds; a leaf item holds up to LEAF_CAPACITY sorted entries. Reading the
-positions [start, stop) costs the root plus the leaves holding them, wherever they are,
-so any page of any size of index reads a bounded number of items.
+groups) sorted by one key, as a counted B+ tree of DynamoDB items. Every node knows how
+many entries lie under each of its children, so reading the positions [start, stop)
+descends from the root to the leaves that hold them: a bounded number of items at any
+size of index.
 
-A write changes the leaves it touches and the root inside the caller's transaction,
-guarded by the root's version: two writers racing on one index cannot both commit, and
-the loser retries on fresh data (`commit_with_retry`). Bulk loads rebuild an index
-copy-on-write: new leaves first, then one conditional swap of the root.
+- The root (node "root") carries the index's version. A small index is its root alone,
+  holding the entries; a larger one has a root of pointers to leaves ("leaf#<id>"); a
+  larger one still, pointers to branches ("branch#<id>") that point to leaves, and so on.
+- A node holds at most NODE_ENTRIES entries (or NODE_POINTERS pointers) in at most
+  NODE_BYTES bytes; a fuller node splits, and a full root moves its content one level
+  down, so no item nears DynamoDB's 400 KB, however large the index grows.
+- A write changes the nodes on the paths to the entries it touches, and the root, in
+  the caller's transaction, the root guarded by its version: of two writers racing on
+  one index only one commits, the other gets IndexMoved (Contended) and retries on fresh
+  reads. Bulk loads rebuild an index copy-on-write: new nodes first, then one conditional
+  swap of the root, then the old nodes go.
 
-See docs/data-model.md for the costs and limits.
+The tree logic (Node, Edit, build) is pure; the functions after it read and write
+DynamoDB. See docs/data-model.md for the costs and limits.
 """
 
 from __future__ import annotations
 
 import bisect
-import logging
 import math
 import secrets
+import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from langportal.dynamo import Transaction, TransactionConflict, dynamodb_errors, retries
-from langportal.errors import Conflict, Unavailable
+from langportal.dynamo import TRANSACTION_ACTIONS, Transaction, batch_get, batch_write, dynamodb_errors
+from langportal.errors import Contended, Unavailable
 from langportal.models import OrderNodeModel
-
-logger = logging.getLogger(__name__)
+from langportal.retry import retrying
 
 KEY_SEPARATOR = "\x1f"  # between an entry's sort key and its id
-ENTRY_SEPARATOR = "\x1e"  # between the entries of a leaf, and the pointers of a root
+ENTRY_SEPARATOR = "\x1e"  # between the entries of a leaf, and the pointers of a branch
 FIELD_SEPARATOR = "\x1d"  # between the fields of a pointer
-LEAF_CAPACITY = 400  # a leaf that grows past this splits in two
-BUILD_FILL = 300  # entries per leaf when an index is built in bulk, leaving room to grow
+NODE_ENTRIES = 400  # a leaf holding more splits
+NODE_POINTERS = 1000  # a branch holding more splits
+NODE_BYTES = 32 * 1024  # a node packed larger splits: reads stay cheap (8 read units at most)
+NODE_BYTES_LIMIT = 256 * 1024  # a node larger must split now, whatever else its transaction holds
+BUILD_FILL = 0.75  # bulk builds fill nodes to this share, leaving room to grow
+ORPHAN_SECONDS = 3600  # nodes no root reaches, older than this, are left over from a failed rebuild
 ID_DIGITS = 12
 ROOT = "root"
+
+
+class IndexMoved(Contended):
+    """Another writer changed the index since we read it: read again and retry."""
 
 
 def entry(key: str, item_id: str) -> str:
@@ -47,169 +63,374 @@ def entry_id(value: str) -> str:
     return str(int(value.rsplit(KEY_SEPARATOR, 1)[1]))
 
 
+def entry_key(value: str) -> str:
+    return value.rsplit(KEY_SEPARATOR, 1)[0]
+
+
 def sort_key(text: str) -> str:
     """A key that sorts as people expect and cannot contain our separators."""
     return "".join(char for char in text.casefold() if char >= " ")
 
 
-def leaf_node(leaf_id: str) -> str:
-    return f"leaf#{leaf_id}"
+@dataclass(frozen=True)
+class Change:
+    """Entries to add to and remove from one index."""
+
+    inserts: frozenset[str] = frozenset()
+    removes: frozenset[str] = frozenset()
+
+    def __post_init__(self):
+        object.__setattr__(self, "inserts", frozenset(self.inserts))
+        object.__setattr__(self, "removes", frozenset(self.removes))
+
+    def touched(self) -> set[str]:
+        return set(self.inserts | self.removes)
 
 
-def new_leaf_id() -> str:
-    return secrets.token_hex(6)
+# --- the tree, in memory -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Pointer:
-    leaf_id: str
+    node_id: str
     count: int
     first: str
 
+    def packed(self) -> str:
+        return FIELD_SEPARATOR.join((self.node_id, str(self.count), self.first))
+
 
 @dataclass
-class Root:
-    name: str
-    version: int = 0  # 0: never written
-    leaves: list[Pointer] = field(default_factory=list)
+class Node:
+    """A root, branch or leaf: level 0 holds entries, level n > 0 points to level n - 1."""
+
+    key: str  # "root", "leaf#<id>" or "branch#<id>"
+    level: int = 0
+    entries: list[str] = field(default_factory=list)
+    pointers: list[Pointer] = field(default_factory=list)
+    version: int = 0  # the root's; 0: never written
 
     @property
-    def total(self) -> int:
-        return sum(pointer.count for pointer in self.leaves)
+    def count(self) -> int:
+        return len(self.entries) if self.level == 0 else sum(pointer.count for pointer in self.pointers)
+
+    @property
+    def first(self) -> str:
+        return self.entries[0] if self.level == 0 else self.pointers[0].first
+
+    @property
+    def parts(self) -> list[str]:
+        """What the node packs: its entries or its pointers, each as a string."""
+        return self.entries if self.level == 0 else [pointer.packed() for pointer in self.pointers]
+
+    def packed(self) -> str:
+        return ENTRY_SEPARATOR.join(self.parts)
+
+    def size(self) -> int:
+        return len(self.packed().encode())
+
+    def empty(self) -> bool:
+        return not (self.entries if self.level == 0 else self.pointers)
+
+    def child_key(self, pointer: Pointer) -> str:
+        return f"{'leaf' if self.level == 1 else 'branch'}#{pointer.node_id}"
 
     def locate(self, value: str) -> int:
-        """Position of the leaf that holds (or would hold) `value`."""
-        firsts = [pointer.first for pointer in self.leaves]
+        """Position of the child that holds (or would hold) `value`."""
+        firsts = [pointer.first for pointer in self.pointers]
         return max(bisect.bisect_right(firsts, value) - 1, 0)
 
-    def spans(self, start: int, stop: int) -> list[tuple[str, int, int]]:
-        """(leaf id, from, to) slices covering the positions [start, stop)."""
+    def spans(self, start: int, stop: int) -> list[tuple[Pointer, int, int]]:
+        """(child, from, to) slices covering this node's positions [start, stop)."""
         found, offset = [], 0
-        for pointer in self.leaves:
+        for pointer in self.pointers:
             if offset >= stop:
                 break
             low, high = max(start - offset, 0), min(stop - offset, pointer.count)
             if low < high:
-                found.append((pointer.leaf_id, low, high))
+                found.append((pointer, low, high))
             offset += pointer.count
         return found
 
+    def pointer(self) -> Pointer:
+        return Pointer(self.key.split("#", 1)[1], self.count, self.first)
+
+    def overfull(self) -> bool:
+        capacity = NODE_ENTRIES if self.level == 0 else NODE_POINTERS
+        return len(self.parts) > capacity or self.size() > NODE_BYTES
+
+    def oversize(self) -> bool:
+        return self.size() > NODE_BYTES_LIMIT
+
+
+def new_node_key(level: int) -> str:
+    return f"{'leaf' if level == 0 else 'branch'}#{secrets.token_hex(6)}"
+
+
+def _runs(parts: list[str], *, count: int, size: int) -> list[tuple[int, int]]:
+    """(start, stop) runs of `parts`, as few as keep each within `count` parts and `size`
+    bytes, and about even."""
+    lengths = [len(part.encode()) + 1 for part in parts]
+    wanted = max(math.ceil(len(parts) / count), math.ceil(sum(lengths) / size), 1)
+    per_run = math.ceil(len(parts) / wanted)
+    runs, start, held = [], 0, 0
+    for position, length in enumerate(lengths):
+        if position > start and (position - start >= per_run or held + length > size):
+            runs.append((start, position))
+            start, held = position, 0
+        held += length
+    runs.append((start, len(parts)))
+    return runs
+
+
+def _split(node: Node, *, fill: float = 1.0) -> list[Node]:
+    """`node` cut into nodes of the same level within capacity; the first keeps its key."""
+    capacity = NODE_ENTRIES if node.level == 0 else NODE_POINTERS
+    runs = _runs(node.parts, count=int(capacity * fill), size=int(NODE_BYTES * fill))
+    pieces = []
+    for number, (start, stop) in enumerate(runs):
+        key = node.key if number == 0 else new_node_key(node.level)
+        if node.level == 0:
+            pieces.append(Node(key, 0, entries=node.entries[start:stop]))
+        else:
+            pieces.append(Node(key, node.level, pointers=node.pointers[start:stop]))
+    return pieces
+
+
+def build(values: list[str]) -> tuple[Node, list[Node]]:
+    """A new tree holding sorted `values`: its root (version 0) and its other nodes, each
+    filled to BUILD_FILL."""
+    level, written = 0, []
+    nodes = _split(Node(ROOT, 0, entries=list(values)), fill=BUILD_FILL)
+    while len(nodes) > 1:
+        children = [replace(node, key=new_node_key(level)) for node in nodes]
+        written += children
+        level += 1
+        nodes = _split(Node(ROOT, level, pointers=[child.pointer() for child in children]), fill=BUILD_FILL)
+    return replace(nodes[0], key=ROOT), written
+
 
 @dataclass
-class Change:
-    """Entries to add to and remove from one index."""
+class Loaded:
+    """One index as far as a change needs it: the root and the nodes on the paths to
+    the entries the change touches, each with its parent."""
 
-    inserts: set[str] = field(default_factory=set)
-    removes: set[str] = field(default_factory=set)
-
-    def touched(self) -> set[str]:
-        return self.inserts | self.removes
+    root: Node
+    nodes: dict[str, Node] = field(default_factory=dict)
+    parents: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
-class Applied:
-    root: Root
-    written: dict[str, list[str]]
-    deleted: set[str]
+class Budget:
+    """Transaction actions left for splits that could also wait for a later write."""
+
+    room: int
+
+    def take(self, actions: int, *, required: bool) -> bool:
+        if required or actions <= self.room:
+            self.room -= actions
+            return True
+        return False
 
 
-def leaves_needed(root: Root, change: Change) -> set[str]:
-    if not root.leaves:
-        return set()
-    return {root.leaves[root.locate(value)].leaf_id for value in change.touched()}
+@dataclass
+class Written:
+    root: Node
+    puts: list[Node]
+    deletes: list[str]
 
 
-def apply_change(root: Root, leaves: dict[str, list[str]], change: Change) -> Applied:
-    """The index after `change`: which leaves to write, which to delete, the new root.
+class Edit:
+    """A change to one index, applied in memory to the nodes it touches.
 
-    Removals go first so that an entry moving to a new key is one remove plus one insert.
+    First the entries move (`minimal_actions` is then what the change writes at the
+    least), then `finish` fixes the tree bottom-up: emptied nodes go, counts and first
+    entries follow, full nodes split where the transaction has room, and must split
+    when they near DynamoDB's item limit.
     """
-    contents = {leaf_id: list(entries) for leaf_id, entries in leaves.items()}
-    pointers = list(root.leaves)
-    for value in change.removes:
-        if pointers:
-            entries = contents[pointers[root.locate(value)].leaf_id]
-            position = bisect.bisect_left(entries, value)
-            if position < len(entries) and entries[position] == value:
-                del entries[position]
-    for value in sorted(change.inserts):
-        if not pointers:
-            leaf_id = new_leaf_id()
-            contents[leaf_id] = []
-            pointers = [Pointer(leaf_id, 0, value)]
-            root = Root(root.name, root.version, pointers)
-        entries = contents[pointers[root.locate(value)].leaf_id]
-        position = bisect.bisect_left(entries, value)
-        if position == len(entries) or entries[position] != value:
-            entries.insert(position, value)
-    return _repoint(root, pointers, contents)
+
+    def __init__(self, loaded: Loaded, change: Change):
+        self.loaded = loaded
+        self.root = replace(loaded.root, entries=list(loaded.root.entries), pointers=list(loaded.root.pointers))
+        self.nodes = {
+            key: replace(node, entries=list(node.entries), pointers=list(node.pointers))
+            for key, node in loaded.nodes.items()
+        }
+        self.touched: set[str] = set()
+        for value in change.removes:
+            leaf = self._leaf_for(value)
+            position = bisect.bisect_left(leaf.entries, value)
+            if position < len(leaf.entries) and leaf.entries[position] == value:
+                del leaf.entries[position]
+                self._touch(leaf.key)
+        for value in sorted(change.inserts):
+            leaf = self._leaf_for(value)
+            position = bisect.bisect_left(leaf.entries, value)
+            if position == len(leaf.entries) or leaf.entries[position] != value:
+                leaf.entries.insert(position, value)
+                self._touch(leaf.key)
+
+    def _node(self, key: str) -> Node:
+        return self.root if key == ROOT else self.nodes[key]
+
+    def _leaf_for(self, value: str) -> Node:
+        node = self.root
+        while node.level > 0:
+            node = self.nodes[node.child_key(node.pointers[node.locate(value)])]
+        return node
+
+    def _touch(self, key: str) -> None:
+        while key != ROOT and key not in self.touched:
+            self.touched.add(key)
+            key = self.loaded.parents[key]
+
+    @property
+    def minimal_actions(self) -> int:
+        """Nodes written or deleted without any optional split, the root included."""
+        return len(self.touched) + 1
+
+    def finish(self, budget: Budget) -> Written:
+        puts: dict[str, Node] = {}
+        deletes: list[str] = []
+        by_level = sorted(self.touched, key=lambda key: self.nodes[key].level)
+        for key in by_level:
+            node = self.nodes[key]
+            parent = self._node(self.loaded.parents[key])
+            position = next(i for i, p in enumerate(parent.pointers) if p.node_id == key.split("#", 1)[1])
+            if node.empty():
+                del parent.pointers[position]
+                deletes.append(key)
+                continue
+            pieces = [node]
+            if node.overfull():
+                split = _split(node)
+                if budget.take(len(split) - 1, required=node.oversize()):
+                    pieces = split
+            parent.pointers[position : position + 1] = [piece.pointer() for piece in pieces]
+            puts.update({piece.key: piece for piece in pieces})
+        root = self.root
+        if root.level > 0 and not root.pointers:
+            root = Node(ROOT, 0, version=root.version)  # every entry is gone
+        elif root.overfull():
+            children = [replace(piece, key=new_node_key(root.level)) for piece in _split(root)]
+            if len(children) > 1 and budget.take(len(children), required=root.oversize()):
+                puts.update({child.key: child for child in children})
+                root = Node(ROOT, root.level + 1, pointers=[c.pointer() for c in children], version=root.version)
+        return Written(root, list(puts.values()), deletes)
 
 
-def _repoint(root: Root, pointers: list[Pointer], contents: dict[str, list[str]]) -> Applied:
-    """Split full leaves, drop empty ones and refresh the counts of touched ones."""
-    new_pointers: list[Pointer] = []
-    written: dict[str, list[str]] = {}
-    deleted: set[str] = set()
-    for pointer in pointers:
-        if pointer.leaf_id not in contents:
-            new_pointers.append(pointer)
-            continue
-        entries = contents[pointer.leaf_id]
-        if not entries:
-            deleted.add(pointer.leaf_id)
-            continue
-        parts = math.ceil(len(entries) / LEAF_CAPACITY)  # a full leaf splits into even halves
-        size = math.ceil(len(entries) / parts)
-        for index, start in enumerate(range(0, len(entries), size)):
-            chunk = entries[start : start + size]
-            leaf_id = pointer.leaf_id if index == 0 else new_leaf_id()
-            written[leaf_id] = chunk
-            new_pointers.append(Pointer(leaf_id, len(chunk), chunk[0]))
-    return Applied(Root(root.name, root.version, new_pointers), written, deleted)
+# --- DynamoDB ------------------------------------------------------------------------
 
 
-# --- DynamoDB --------------------------------------------------------------------
-
-
-def _root_from_item(name: str, item: OrderNodeModel | None) -> Root:
-    if item is None:
-        return Root(name)
+def _node_from_item(item: OrderNodeModel) -> Node:
+    # Roots written before indexes had levels point to leaves: level 1.
+    level = int(item.level) if item.level is not None else (0 if item.node.startswith("leaf#") else 1)
+    version = int(item.version or 0)
+    if level == 0:
+        return Node(item.node, 0, entries=_unpack(item.entries), version=version)
     fields = (packed.split(FIELD_SEPARATOR) for packed in _unpack(item.pointers))
-    leaves = [Pointer(leaf_id, int(count), first) for leaf_id, count, first in fields]
-    return Root(name, int(item.version or 0), leaves)
-
-
-def _root_item(root: Root) -> OrderNodeModel:
-    packed = [FIELD_SEPARATOR.join((p.leaf_id, str(p.count), p.first)) for p in root.leaves]
-    return OrderNodeModel(root.name, ROOT, version=root.version + 1, pointers=ENTRY_SEPARATOR.join(packed))
+    pointers = [Pointer(node_id, int(count), first) for node_id, count, first in fields]
+    return Node(item.node, level, pointers=pointers, version=version)
 
 
 def _unpack(value: str | None) -> list[str]:
     return value.split(ENTRY_SEPARATOR) if value else []
 
 
-def _leaf_item(name: str, leaf_id: str, entries: list[str]) -> OrderNodeModel:
-    return OrderNodeModel(name, leaf_node(leaf_id), entries=ENTRY_SEPARATOR.join(entries))
+def _item(name: str, node: Node) -> OrderNodeModel:
+    item = OrderNodeModel(name, node.key, level=node.level)
+    if node.level == 0:
+        item.entries = node.packed()
+    else:
+        item.pointers = node.packed()
+    if node.key == ROOT:
+        item.version = node.version + 1
+    else:
+        item.created_at = int(time.time())
+    return item
 
 
-def read_roots(names: Iterable[str], *, consistent: bool = False) -> dict[str, Root]:
+Reader = Callable[[Iterable[tuple[str, str]]], dict[tuple[str, str], Node]]
+
+
+def _read(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Node]:
+    """Nodes by (index, node); missing ones are left out. Consistent: see docs/data-model.md."""
+    return {(item.index, item.node): _node_from_item(item) for item in batch_get(OrderNodeModel, keys)}
+
+
+def read_roots(names: Iterable[str], *, read: Reader = _read) -> dict[str, Node]:
     names = list(dict.fromkeys(names))
-    with dynamodb_errors():
-        items = {
-            item.index: item
-            for item in OrderNodeModel.batch_get([(name, ROOT) for name in names], consistent_read=consistent)
-        }
-    return {name: _root_from_item(name, items.get(name)) for name in names}
+    found = read((name, ROOT) for name in names)
+    return {name: found.get((name, ROOT)) or Node(ROOT) for name in names}
 
 
-def read_leaves(keys: Iterable[tuple[str, str]], *, consistent: bool = False) -> dict[tuple[str, str], list[str]]:
-    """Entries of the leaves named by (index, leaf id); a missing leaf is left out."""
-    wanted = [(name, leaf_node(leaf_id)) for name, leaf_id in dict.fromkeys(keys)]
-    if not wanted:
-        return {}
-    with dynamodb_errors():
-        items = list(OrderNodeModel.batch_get(wanted, consistent_read=consistent))
-    return {(item.index, item.node.removeprefix("leaf#")): _unpack(item.entries) for item in items}
+def load(changes: dict[str, Change], *, read: Reader = _read) -> dict[str, Loaded]:
+    """The roots of the changed indexes and the nodes down to every touched entry: one
+    batch read per level, for all the indexes together."""
+    roots = read_roots(changes, read=read)
+    loaded = {name: Loaded(roots[name]) for name in changes}
+    frontier = [(name, roots[name], sorted(change.touched())) for name, change in changes.items()]
+    while frontier:
+        wanted: dict[tuple[str, str], tuple[str, list[str]]] = {}
+        for name, node, values in frontier:
+            if node.level == 0:
+                continue
+            routed: dict[int, list[str]] = defaultdict(list)
+            for value in values:
+                routed[node.locate(value)].append(value)
+            for position, routed_values in routed.items():
+                wanted[(name, node.child_key(node.pointers[position]))] = (node.key, routed_values)
+        found = read(wanted)
+        if len(found) < len(wanted):
+            raise IndexMoved()  # a node vanished: a writer changed the index after we read its root
+        frontier = []
+        for (name, key), (parent, values) in wanted.items():
+            loaded[name].nodes[key] = found[(name, key)]
+            loaded[name].parents[key] = parent
+            frontier.append((name, found[(name, key)], values))
+    return loaded
+
+
+def _unchanged(root: Node):
+    if root.version == 0:
+        return OrderNodeModel.index.does_not_exist()
+    return OrderNodeModel.version == root.version
+
+
+def stage(transaction: Transaction, changes: dict[str, Change]) -> None:
+    """Add the writes that apply `changes` to `transaction`, each root guarded by its version.
+
+    Stage index changes after the caller's own actions: full nodes split only when the
+    transaction has room for it (DynamoDB takes 100 actions at most).
+    """
+    changes = {name: change for name, change in changes.items() if change.touched()}
+    if not changes:
+        return
+    loaded = load(changes)
+    edits = {name: Edit(loaded[name], change) for name, change in changes.items()}
+    budget = Budget(TRANSACTION_ACTIONS - len(transaction) - sum(edit.minimal_actions for edit in edits.values()))
+    for name, edit in edits.items():
+        written = edit.finish(budget)
+        for key in written.deletes:
+            transaction.delete(OrderNodeModel(name, key))
+        for node in written.puts:
+            transaction.put(_item(name, node))
+        transaction.put(_item(name, written.root), condition=_unchanged(loaded[name].root), failure=IndexMoved)
+
+
+def stage_unchanged(transaction: Transaction, roots: dict[str, Node]) -> None:
+    """Make `transaction` depend on these roots being as read: IndexMoved otherwise."""
+    for name, root in roots.items():
+        transaction.check(OrderNodeModel, name, ROOT, condition=_unchanged(root), failure=IndexMoved)
+
+
+def stage_drop(transaction: Transaction, names: Iterable[str]) -> None:
+    """Delete empty indexes (a deleted group's) in `transaction`; IndexMoved if one is not."""
+    for name, root in read_roots(names).items():
+        if root.count:
+            raise IndexMoved()
+        if root.version:
+            transaction.delete(OrderNodeModel(name, ROOT), condition=_unchanged(root), failure=IndexMoved)
 
 
 @dataclass(frozen=True)
@@ -218,129 +439,135 @@ class Slice:
     total: int
 
 
-def read_slice(name: str, *, offset: int, limit: int, descending: bool = False, consistent: bool = False) -> Slice:
+class _Reader:
+    """Reads the nodes of one index, each at most once per operation."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.root = read_roots([name])[name]
+        self._nodes: dict[str, Node] = {}
+
+    def follow(self, links: list[tuple[Node, Pointer]]) -> list[Node]:
+        """The nodes these (parent, pointer) links lead to, read in one batch; IndexMoved
+        when one is gone or changed since its parent was read (a writer came between)."""
+        keys = [parent.child_key(pointer) for parent, pointer in links]
+        missing = [key for key in keys if key not in self._nodes]
+        if missing:
+            self._nodes.update({key: node for (_, key), node in _read((self.name, key) for key in missing).items()})
+        children = [self._nodes.get(key) for key in keys]
+        expected = [pointer.count for _, pointer in links]
+        if any(child is None or child.count != count for child, count in zip(children, expected, strict=True)):
+            raise IndexMoved()
+        return children
+
+    def entries(self, start: int, stop: int) -> list[str]:
+        """The entries at positions [start, stop): one batch read per level."""
+        spans = [(self.root, max(start, 0), max(min(stop, self.root.count), 0))]
+        while spans and spans[0][0].level > 0:
+            below = [(node, pointer, low, high) for node, s, e in spans for pointer, low, high in node.spans(s, e)]
+            children = self.follow([(node, pointer) for node, pointer, _, _ in below])
+            spans = [(child, low, high) for child, (_, _, low, high) in zip(children, below, strict=True)]
+        return [value for node, low, high in spans for value in node.entries[low:high]]
+
+    def rank(self, value: str) -> int:
+        """How many entries sort before `value`."""
+        node, rank = self.root, 0
+        while node.level > 0:
+            position = node.locate(value)
+            rank += sum(pointer.count for pointer in node.pointers[:position])
+            (node,) = self.follow([(node, node.pointers[position])])
+        return rank + bisect.bisect_left(node.entries, value)
+
+
+def read_slice(name: str, *, offset: int, limit: int, descending: bool = False) -> Slice:
     """The ids at positions [offset, offset + limit) in ascending or descending order."""
-    for strongly in dict.fromkeys((consistent, True)):
-        root = read_roots([name], consistent=strongly)[name]
-        total = root.total
+
+    def read() -> Slice:
+        reader = _Reader(name)
+        total = reader.root.count
         start = total - offset - limit if descending else offset
-        stop = start + limit
-        spans = root.spans(max(start, 0), max(stop, 0))
-        leaves = read_leaves([(name, leaf_id) for leaf_id, _, _ in spans], consistent=strongly)
-        if all((name, leaf_id) in leaves for leaf_id, _, _ in spans):
-            entries = [value for leaf_id, low, high in spans for value in leaves[(name, leaf_id)][low:high]]
-            ids = [entry_id(value) for value in entries]
-            return Slice(ids[::-1] if descending else ids, total)
-        # A concurrent bulk rebuild swapped the leaves under us: read again, consistently.
-    raise Unavailable("The index is being rebuilt. Please retry shortly.")
+        ids = [entry_id(value) for value in reader.entries(start, start + limit)]
+        return Slice(ids[::-1] if descending else ids, total)
+
+    return retrying(read)
 
 
 def seek(name: str, prefix: str, *, limit: int) -> list[str]:
-    """Ids of the first `limit` entries whose key starts with `prefix`, in order.
+    """Ids of the first `limit` entries whose key starts with `prefix`, in order: the
+    prefix's rank, then a slice from there (a bounded read wherever it falls)."""
 
-    Reads the root, then leaves from the one where the prefix would stand until the
-    prefix no longer matches: a bounded read wherever it falls in the index.
-    """
-    root = read_roots([name])[name]
-    if not root.leaves:
-        return []
-    found: list[str] = []
-    for pointer in root.leaves[root.locate(prefix) :]:
-        entries = read_leaves([(name, pointer.leaf_id)]).get((name, pointer.leaf_id), [])
-        for value in entries:
-            key = value.rsplit(KEY_SEPARATOR, 1)[0]
-            if key < prefix:
-                continue
-            if not key.startswith(prefix) or len(found) >= limit:
-                return found
-            found.append(entry_id(value))
-    return found
+    def read() -> list[str]:
+        reader = _Reader(name)
+        start = reader.rank(prefix)
+        matching = []
+        for value in reader.entries(start, start + limit):
+            if not entry_key(value).startswith(prefix):
+                break
+            matching.append(entry_id(value))
+        return matching
+
+    return retrying(read)
 
 
 def read_total(name: str) -> int:
-    return read_roots([name])[name].total
+    return read_roots([name])[name].count
 
 
-def stage(transaction: Transaction, changes: dict[str, Change]) -> None:
-    """Add the writes that apply `changes` to `transaction`, each root guarded by its version."""
-    changes = {name: change for name, change in changes.items() if change.touched()}
-    roots = read_roots(changes, consistent=True)
-    leaves = read_leaves(
-        [(name, leaf_id) for name, change in changes.items() for leaf_id in leaves_needed(roots[name], change)],
-        consistent=True,
-    )
-    for name, change in changes.items():
-        root = roots[name]
-        mine = {leaf_id: entries for (index, leaf_id), entries in leaves.items() if index == name}
-        if len(mine) < len(leaves_needed(root, change)):
-            raise TransactionConflict({f"root:{name}"})  # a leaf vanished: the root moved on
-        applied = apply_change(root, mine, change)
-        for leaf_id in applied.deleted:
-            transaction.delete(OrderNodeModel(name, leaf_node(leaf_id)), label=f"leaf:{name}")
-        for leaf_id, entries in applied.written.items():
-            transaction.put(_leaf_item(name, leaf_id, entries), label=f"leaf:{name}")
-        transaction.put(_root_item(applied.root), condition=_unchanged(root), label=f"root:{name}")
-
-
-def _unchanged(root: Root):
-    if root.version == 0:
-        return OrderNodeModel.index.does_not_exist()
-    return OrderNodeModel.version == root.version
-
-
-def _only_index_contention(conflict: TransactionConflict) -> bool:
-    return conflict.contended or all(label.startswith("root:") for label in conflict.failed)
-
-
-def commit_with_retry(build: Callable[[Transaction], None]) -> None:
-    """Build a transaction from fresh reads and commit it, again when an index moved.
-
-    `build` reads what it needs and stages writes; when the transaction fails only
-    because another writer changed one of our indexes first, it is built again.
-    Failed conditions of the caller's own items propagate as TransactionConflict.
-    """
-    for attempt in retries():
-        transaction = Transaction()
-        try:
-            build(transaction)
-            transaction.commit()
-            return
-        except TransactionConflict as conflict:
-            if not _only_index_contention(conflict):
-                raise
-            logger.info("Index contention on %s, attempt %d", sorted(conflict.failed), attempt + 1)
-    raise Unavailable("Too many concurrent changes. Please retry shortly.")
+def _reachable(root: Node, nodes: dict[str, Node]) -> tuple[list[str], set[str]]:
+    """The entries under `root`, in order, and the keys of the nodes it reaches."""
+    entries, reached, level = [], set(), [root]
+    while level:
+        below = []
+        for node in level:
+            if node.level == 0:
+                entries += node.entries
+                continue
+            for pointer in node.pointers:
+                key = node.child_key(pointer)
+                if key not in nodes:
+                    raise IndexMoved()
+                reached.add(key)
+                below.append(nodes[key])
+        level = below
+    return entries, reached
 
 
 def rebuild(name: str, change: Change) -> None:
-    """Apply a large change to one index: write new leaves, swap the root, drop the old.
+    """Apply a large change to one index: write new nodes, swap the root, drop the old.
 
-    For bulk loads, where one transaction could not hold every leaf. Readers see the
-    old index until the root swaps, then the new one.
+    For bulk loads, where one transaction could not hold every node. Readers see the
+    old index until the root swaps, then the new one. Nodes that a failed earlier
+    rebuild left behind go too, so running it again after a failure also cleans up.
     """
-    for _ in retries():
-        root = read_roots([name], consistent=True)[name]
-        old = read_leaves([(name, pointer.leaf_id) for pointer in root.leaves], consistent=True)
-        current = [value for pointer in root.leaves for value in old.get((name, pointer.leaf_id), [])]
-        values = sorted((set(current) - change.removes) | change.inserts)
-        chunks = [values[start : start + BUILD_FILL] for start in range(0, len(values), BUILD_FILL)]
-        new = {new_leaf_id(): chunk for chunk in chunks}
-        with dynamodb_errors(), OrderNodeModel.batch_write() as batch:
-            for leaf_id, entries in new.items():
-                batch.save(_leaf_item(name, leaf_id, entries))
-        pointers = [Pointer(leaf_id, len(entries), entries[0]) for leaf_id, entries in new.items()]
-        try:
-            with dynamodb_errors():
-                _root_item(Root(name, root.version, pointers)).save(condition=_unchanged(root))
-        except Conflict:
-            _delete_leaves(name, new)
-            continue
-        _delete_leaves(name, {pointer.leaf_id for pointer in root.leaves})
-        return
-    raise Unavailable("Too many concurrent changes. Please retry shortly.")
+
+    def attempt() -> None:
+        with dynamodb_errors():
+            stored = list(OrderNodeModel.query(name, consistent_read=True))
+        nodes = {item.node: _node_from_item(item) for item in stored if item.node != ROOT}
+        old = next((_node_from_item(item) for item in stored if item.node == ROOT), Node(ROOT))
+        current, reached = _reachable(old, nodes)
+        new, written = build(sorted((set(current) - change.removes) | change.inserts))
+        new.version = old.version
+        batch_write(OrderNodeModel, puts=[_item(name, node) for node in written])
+        _swap_root(name, old, new, written)
+        cutoff = time.time() - ORPHAN_SECONDS
+        orphans = {item.node for item in stored if item.node in nodes and (item.created_at or 0) < cutoff}
+        batch_write(OrderNodeModel, deletes=[(name, key) for key in reached | orphans])
+
+    retrying(attempt)
 
 
-def _delete_leaves(name: str, leaf_ids: Iterable[str]) -> None:
-    with dynamodb_errors(), OrderNodeModel.batch_write() as batch:
-        for leaf_id in leaf_ids:
-            batch.delete(OrderNodeModel(name, leaf_node(leaf_id)))
+def _swap_root(name: str, old: Node, new: Node, written: list[Node]) -> None:
+    """Put `new` in place of `old`, or take the new nodes away again."""
+    transaction = Transaction()
+    transaction.put(_item(name, new), condition=_unchanged(old), failure=IndexMoved)
+    try:
+        transaction.commit()
+    except Contended:
+        batch_write(OrderNodeModel, deletes=[(name, node.key) for node in written])
+        raise
+    except Unavailable:
+        # The answer was lost, not necessarily the write: look before taking anything away.
+        if read_roots([name])[name] != replace(new, version=new.version + 1):
+            batch_write(OrderNodeModel, deletes=[(name, node.key) for node in written])
+            raise

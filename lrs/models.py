@@ -3,7 +3,6 @@
 from pynamodb.attributes import (
     BooleanAttribute,
     NumberAttribute,
-    TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
@@ -106,20 +105,11 @@ class StudentModel(Model):
     streak_expiry = StreakExpiryIndex()
 
 
-class IdempotencyKeyModel(Model):
-    """A client's Idempotency-Key and the review it recorded; expires after a day."""
-
-    class Meta(BaseMeta):
-        table_name = table_name("idempotency-keys")
-
-    key = UnicodeAttribute(hash_key=True)
-    session_id = UnicodeAttribute()
-    review_id = UnicodeAttribute()
-    expires_at = TTLAttribute()
-
-
 class MostMissedIndex(GlobalSecondaryIndex):
-    """Word counters by how often they were answered wrong (sparse: word counters only)."""
+    """Word counters by how often they were answered wrong (sparse: word counters only).
+
+    Its partition is the counter's shard (`word#<shard>`), so that a class answering one
+    word at once does not write one index partition."""
 
     class Meta:
         index_name = "most-missed"
@@ -132,8 +122,10 @@ class MostMissedIndex(GlobalSecondaryIndex):
 class StatCounterModel(Model):
     """Review counters for the teachers' statistics, changed by every review.
 
-    `day#<date>#<shard>` and `group#<id>#<shard>` are spread over shards so that a busy
-    class does not make one item hot; `word#<id>` counts one word for everyone.
+    `day#<date>#<shard>`, `group#<id>#<shard>` and `word#<id>#<shard>` are spread over
+    shards so that a class answering at once does not make one item hot: each review's
+    transaction holds its counters, and DynamoDB refuses a second transaction on an item
+    while one runs. A tally is the sum of its shards.
     """
 
     class Meta(BaseMeta):

@@ -1,31 +1,41 @@
 """The only code that reads and writes study records in DynamoDB.
 
 A student's sessions are a query on their user id, a session's reviews a query on the
-session id, a student's word statistics a query or batch read on their user id. One
-review is one transaction. Access patterns: docs/data-model.md.
+session id, a student's word statistics a query or batch read on their user id; every
+read of these tables is consistent, so a student sees what they just did. One review is
+one transaction. Access patterns and consistency: docs/data-model.md.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist
 
-from langportal.dynamo import Transaction, dynamodb_errors
-from langportal.errors import Conflict
-from lrs.models import (
-    IdempotencyKeyModel,
-    ReviewModel,
-    StatCounterModel,
-    StudentModel,
-    StudySessionModel,
-    WordStatModel,
-)
+from langportal.dynamo import Transaction, batch_get, batch_write, dynamodb_errors
+from langportal.errors import Conflict, Contended
+from langportal.idempotency import Claim
+from langportal.retry import retrying
+from lrs.models import ReviewModel, StatCounterModel, StudentModel, StudySessionModel, WordStatModel
 
-IDEMPOTENCY_TTL = timedelta(hours=24)
-DAY_SHARDS = 8
-GROUP_SHARDS = 4
+# Every review adds to one shard of its day's, its group's and its word's counters, chosen
+# by the review id's random end: a class of students answering one word at once then
+# spreads over this many items of each (see docs/data-model.md for the measurements).
+COUNTER_SHARDS = 16
+
+
+class SessionClosed(Conflict):
+    """The session is gone or has ended (the service tells which)."""
+
+
+class ReviewStored(Conflict):
+    """This review is stored already: an earlier attempt of ours went through after all."""
+
+
+class StudyMoved(Contended):
+    """Another review of the same word or day came first: the card and streak were
+    computed from what was read, so read again and retry."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +152,7 @@ def _student(item: StudentModel) -> Student:
 def _get(model, *key):
     with dynamodb_errors():
         try:
-            return model.get(*key)
+            return model.get(*key, consistent_read=True)
         except DoesNotExist:
             return None
 
@@ -157,7 +167,7 @@ def _page(query, convert) -> Cursor:
 # --- sessions ------------------------------------------------------------------------
 
 
-def session_create(session: Session, *, time_zone: str | None, username: str | None = None) -> None:
+def session_create(session: Session, *, time_zone: str | None, username: str | None = None, claim: Claim | None = None):
     """Store a new session and count it for the student, in one transaction."""
     transaction = Transaction()
     item = StudySessionModel(
@@ -168,13 +178,15 @@ def session_create(session: Session, *, time_zone: str | None, username: str | N
         activity=session.activity,
         started_at=session.started_at,
     )
-    transaction.put(item, condition=StudySessionModel.session_id.does_not_exist(), label="session")
+    transaction.put(item, condition=StudySessionModel.session_id.does_not_exist(), failure=Contended)
     actions = [StudentModel.sessions_count.add(1), StudentModel.group_ids.add({session.group_id})]
     if time_zone:
         actions.append(StudentModel.time_zone.set(time_zone))
     if username:
         actions.append(StudentModel.username.set(username))
-    transaction.update(StudentModel(session.user_id), actions, label="student")
+    transaction.update(StudentModel(session.user_id), actions)
+    if claim:
+        claim.stage(transaction)
     transaction.commit()
 
 
@@ -187,19 +199,29 @@ def sessions_page(user_id: str, *, limit: int, start: dict | None = None) -> Cur
     """A student's sessions, newest first (session ids are ULIDs)."""
     return _page(
         lambda: StudySessionModel.query(
-            user_id, scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=start
+            user_id,
+            scan_index_forward=False,
+            limit=limit,
+            page_size=limit,
+            last_evaluated_key=start,
+            consistent_read=True,
         ),
         _session,
     )
 
 
-def session_end(user_id: str, session_id: str, ended_at: datetime) -> None:
-    """Set end_time once; Conflict when the session is missing or already ended."""
-    condition = StudySessionModel.session_id.exists() & StudySessionModel.ended_at.does_not_exist()
-    with dynamodb_errors():
-        StudySessionModel(user_id, session_id).update(
-            actions=[StudySessionModel.ended_at.set(ended_at)], condition=condition
-        )
+def session_end(user_id: str, session_id: str, ended_at: datetime, *, claim: Claim | None = None) -> None:
+    """Set end_time once; SessionClosed when the session is missing or already ended."""
+    transaction = Transaction()
+    transaction.update(
+        StudySessionModel(user_id, session_id),
+        [StudySessionModel.ended_at.set(ended_at)],
+        condition=StudySessionModel.session_id.exists() & StudySessionModel.ended_at.does_not_exist(),
+        failure=SessionClosed,
+    )
+    if claim:
+        claim.stage(transaction)
+    transaction.commit()
 
 
 # --- reviews -------------------------------------------------------------------------
@@ -212,41 +234,36 @@ def review_get(session_id: str, review_id: str) -> Review | None:
 
 def reviews_page(session_id: str, *, limit: int, start: dict | None = None) -> Cursor:
     """A session's reviews in the order they were given."""
-    return _page(lambda: ReviewModel.query(session_id, limit=limit, page_size=limit, last_evaluated_key=start), _review)
-
-
-def review_for_key(user_id: str, key: str) -> Review | None:
-    """The review recorded under a client's Idempotency-Key, if any."""
-    item = _get(IdempotencyKeyModel, _key(user_id, key))
-    return review_get(item.session_id, item.review_id) if item else None
-
-
-def _key(user_id: str, key: str) -> str:
-    return f"{user_id}#{key}"
+    return _page(
+        lambda: ReviewModel.query(
+            session_id, limit=limit, page_size=limit, last_evaluated_key=start, consistent_read=True
+        ),
+        _review,
+    )
 
 
 def review_put(
     review: Review,
     *,
-    idempotency_key: str | None,
     stat_before: WordStat | None,
     group_id: str,
     card: tuple[str, str],
     streak: Streak | None,
     streak_before: str | None,
-    attempt: int,
+    claim: Claim | None = None,
 ) -> None:
-    """Record one review: the review, its key, the session's counters, the student's word
-    statistics and card, and their totals change in one transaction, or none of them does.
+    """Record one review: the review, the request's Idempotency-Key (`claim`), the
+    session's counters, the student's word statistics and card, their totals, and the
+    teachers' counters change in one transaction, or none of them does.
 
-    Conditions name what may have moved since it was read: "session" (ended or gone),
-    "key" (the Idempotency-Key was used meanwhile), "stat" and "student" (another review
-    of the same word or day got there first: the card and streak were computed from
-    what was read). TransactionConflict carries those labels.
+    Conditions guard what may have moved since it was read: the session (SessionClosed:
+    ended or gone), the word statistic and the student's last day (StudyMoved: another
+    review of the same word or day got there first; the card and streak were computed
+    from what was read).
     """
     first_of_word = stat_before is None
     correct = 1 if review.correct else 0
-    transaction = Transaction(client_request_token=f"{review.id}-{attempt}")
+    transaction = Transaction()
     transaction.put(
         ReviewModel(
             review.session_id,
@@ -257,19 +274,10 @@ def review_put(
             created_at=review.created_at,
         ),
         condition=ReviewModel.review_id.does_not_exist(),
-        label="review",
+        failure=ReviewStored,
     )
-    if idempotency_key:
-        transaction.put(
-            IdempotencyKeyModel(
-                _key(review.user_id, idempotency_key),
-                session_id=review.session_id,
-                review_id=review.id,
-                expires_at=review.created_at + IDEMPOTENCY_TTL,
-            ),
-            condition=IdempotencyKeyModel.key.does_not_exist(),
-            label="key",
-        )
+    if claim:
+        claim.stage(transaction)
     transaction.update(
         StudySessionModel(review.user_id, review.session_id),
         [
@@ -278,7 +286,7 @@ def review_put(
             StudySessionModel.last_review_at.set(review.created_at),
         ],
         condition=StudySessionModel.session_id.exists() & StudySessionModel.ended_at.does_not_exist(),
-        label="session",
+        failure=SessionClosed,
     )
     transaction.update(
         WordStatModel(review.user_id, review.word_id),
@@ -294,7 +302,7 @@ def review_put(
             if first_of_word
             else WordStatModel.last_reviewed_at == stat_before.last_reviewed_at
         ),
-        label="stat",
+        failure=StudyMoved,
     )
     student_actions = [
         StudentModel.reviews_count.add(1),
@@ -315,59 +323,81 @@ def review_put(
             if streak_before is None
             else StudentModel.last_study_day == streak_before
         )
-    transaction.update(StudentModel(review.user_id), student_actions, condition=student_condition, label="student")
+    transaction.update(StudentModel(review.user_id), student_actions, condition=student_condition, failure=StudyMoved)
     _stage_counters(transaction, review, group_id)
     transaction.commit()
+
+
+def _shard(review: Review) -> int:
+    return int(review.id[-4:], 36) % COUNTER_SHARDS  # the ULID's random end
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(UTC).date().isoformat()
 
 
 def _stage_counters(transaction: Transaction, review: Review, group_id: str) -> None:
     """The teachers' statistics move with the review: per day, per group, per word."""
     correct = 1 if review.correct else 0
-    shard = int(review.id[-4:], 36)  # the ULID's random end spreads reviews over shards
-    day = review.created_at.astimezone(UTC).date().isoformat()
-    for name in (f"day#{day}#{shard % DAY_SHARDS}", f"group#{group_id}#{shard % GROUP_SHARDS}"):
+    shard = _shard(review)
+    for name in (f"day#{_day(review.created_at)}#{shard}", f"group#{group_id}#{shard}"):
         transaction.update(
-            StatCounterModel(name),
-            [StatCounterModel.reviews.add(1), StatCounterModel.correct.add(correct)],
-            label="counter",
+            StatCounterModel(name), [StatCounterModel.reviews.add(1), StatCounterModel.correct.add(correct)]
         )
     transaction.update(
-        StatCounterModel(f"word#{review.word_id}"),
+        StatCounterModel(f"word#{review.word_id}#{shard}"),
         [
             StatCounterModel.reviews.add(1),
             StatCounterModel.correct.add(correct),
             StatCounterModel.wrong.add(1 - correct),
-            StatCounterModel.kind.set("word"),
+            StatCounterModel.kind.set(f"word#{shard}"),
             StatCounterModel.word_id.set(review.word_id),
         ],
-        label="counter",
     )
 
 
 @dataclass(frozen=True)
 class Counter:
-    name: str
+    name: str  # the day, group id or word id counted
     reviews: int
     correct: int
 
 
-def counters_get(names: list[str]) -> dict[str, Counter]:
-    if not names:
-        return {}
-    with dynamodb_errors():
-        return {
-            item.name: Counter(item.name, int(item.reviews), int(item.correct))
-            for item in StatCounterModel.batch_get(list(dict.fromkeys(names)))
-        }
+def _tallies(prefix: str, names: list[str]) -> dict[str, Counter]:
+    """`prefix#<name>#<shard>` counters summed over their shards, by name (eventually
+    consistent: statistics may lag a second)."""
+    keys = [f"{prefix}#{name}#{shard}" for name in names for shard in range(COUNTER_SHARDS)]
+    sums: dict[str, list[int]] = {name: [0, 0] for name in names}
+    for item in batch_get(StatCounterModel, keys, consistent=False):
+        name = item.name.split("#")[1]
+        sums[name][0] += int(item.reviews)
+        sums[name][1] += int(item.correct)
+    return {name: Counter(name, reviews, correct) for name, (reviews, correct) in sums.items()}
+
+
+def day_tallies(days: list[str]) -> dict[str, Counter]:
+    """Reviews and right answers of each UTC day (ISO dates)."""
+    return _tallies("day", days)
+
+
+def group_tallies(group_ids: list[str]) -> dict[str, Counter]:
+    return _tallies("group", group_ids)
 
 
 def most_missed_words(*, limit: int) -> list[Counter]:
-    """Word counters with the most wrong answers (index most-missed), most first."""
+    """Words with the most wrong answers, most first, counted over every shard.
+
+    Each shard's partition of the index most-missed names its most missed words; their
+    counters are then read whole.
+    """
     with dynamodb_errors():
-        return [
-            Counter(item.word_id, int(item.reviews), int(item.correct))
-            for item in StatCounterModel.most_missed.query("word", scan_index_forward=False, limit=limit)
-        ]
+        candidates = {
+            item.word_id
+            for shard in range(COUNTER_SHARDS)
+            for item in StatCounterModel.most_missed.query(f"word#{shard}", scan_index_forward=False, limit=limit)
+        }
+    tallies = _tallies("word", sorted(candidates))
+    return sorted(tallies.values(), key=lambda tally: tally.correct - tally.reviews)[:limit]
 
 
 # --- word statistics and students ----------------------------------------------------
@@ -379,25 +409,29 @@ def word_stat_get(user_id: str, word_id: str) -> WordStat | None:
 
 
 def word_stats_get(user_id: str, word_ids: list[str]) -> dict[str, WordStat]:
-    if not word_ids:
-        return {}
-    with dynamodb_errors():
-        items = WordStatModel.batch_get([(user_id, word_id) for word_id in dict.fromkeys(word_ids)])
-        return {item.word_id: _word_stat(item) for item in items}
+    items = batch_get(WordStatModel, [(user_id, word_id) for word_id in word_ids])
+    return {item.word_id: _word_stat(item) for item in items}
 
 
 def word_stats_page(user_id: str, *, limit: int, start: dict | None = None) -> Cursor:
     return _page(
-        lambda: WordStatModel.query(user_id, limit=limit, page_size=limit, last_evaluated_key=start), _word_stat
+        lambda: WordStatModel.query(
+            user_id, limit=limit, page_size=limit, last_evaluated_key=start, consistent_read=True
+        ),
+        _word_stat,
     )
 
 
 def cards_due(user_id: str, *, until: str) -> list[tuple[str, str]]:
-    """(word id, card) of a student's cards due by `until`, from the due-cards index."""
+    """(word id, card) of a student's cards due by `until`.
+
+    The index due-cards (eventually consistent) names the candidates; the cards are read
+    from the table, so a card reviewed a moment ago is not offered again.
+    """
     with dynamodb_errors():
-        return [
-            (item.word_id, item.card) for item in WordStatModel.due_cards.query(user_id, WordStatModel.due <= until)
-        ]
+        candidates = [item.word_id for item in WordStatModel.due_cards.query(user_id, WordStatModel.due <= until)]
+    stats = word_stats_get(user_id, candidates)
+    return [(stat.word_id, stat.card) for stat in stats.values() if stat.due and stat.due <= until and stat.card]
 
 
 def student_get(user_id: str) -> Student | None:
@@ -406,14 +440,12 @@ def student_get(user_id: str) -> Student | None:
 
 
 def students_get(user_ids: list[str]) -> list[Student]:
-    if not user_ids:
-        return []
-    with dynamodb_errors():
-        return [_student(item) for item in StudentModel.batch_get(list(dict.fromkeys(user_ids)))]
+    return [_student(item) for item in batch_get(StudentModel, user_ids)]
 
 
 def streaks_expiring(day: str, *, until: str) -> list[tuple[str, str]]:
-    """(user id, expiry) of live streaks that break on UTC `day` no later than `until`."""
+    """(user id, expiry) of live streaks that break on UTC `day` no later than `until`
+    (index streak-expiry, eventually consistent: callers read the students again)."""
     with dynamodb_errors():
         return [
             (item.user_id, item.streak_expires_at)
@@ -423,19 +455,23 @@ def streaks_expiring(day: str, *, until: str) -> list[tuple[str, str]]:
 
 def streak_reset(user_id: str, expires_at: str) -> bool:
     """Set a broken streak to 0, unless a review renewed it since; True when reset."""
-    try:
-        with dynamodb_errors():
-            StudentModel(user_id).update(
-                actions=[
-                    StudentModel.current_streak.set(0),
-                    StudentModel.streak_expiry_day.remove(),
-                    StudentModel.streak_expires_at.remove(),
-                ],
-                condition=StudentModel.streak_expires_at == expires_at,
-            )
-    except Conflict:
-        return False
-    return True
+
+    def reset() -> bool:
+        try:
+            with dynamodb_errors():
+                StudentModel(user_id).update(
+                    actions=[
+                        StudentModel.current_streak.set(0),
+                        StudentModel.streak_expiry_day.remove(),
+                        StudentModel.streak_expires_at.remove(),
+                    ],
+                    condition=StudentModel.streak_expires_at == expires_at,
+                )
+        except Conflict:
+            return False
+        return True
+
+    return retrying(reset)
 
 
 def history_delete(user_id: str) -> None:
@@ -445,12 +481,13 @@ def history_delete(user_id: str) -> None:
     again finishes what an interrupted run left.
     """
     with dynamodb_errors():
-        for session in StudySessionModel.query(user_id):
-            with ReviewModel.batch_write() as batch:
-                for review in ReviewModel.query(session.session_id):
-                    batch.delete(review)
-            session.delete()
-        with WordStatModel.batch_write() as batch:
-            for stat in WordStatModel.query(user_id):
-                batch.delete(stat)
-        StudentModel(user_id).delete()
+        sessions = [item.session_id for item in StudySessionModel.query(user_id, consistent_read=True)]
+    for session_id in sessions:
+        with dynamodb_errors():
+            reviews = [item.review_id for item in ReviewModel.query(session_id, consistent_read=True)]
+        batch_write(ReviewModel, deletes=[(session_id, review_id) for review_id in reviews])
+        batch_write(StudySessionModel, deletes=[(user_id, session_id)])
+    with dynamodb_errors():
+        stats = [item.word_id for item in WordStatModel.query(user_id, consistent_read=True)]
+    batch_write(WordStatModel, deletes=[(user_id, word_id) for word_id in stats])
+    batch_write(StudentModel, deletes=[user_id])

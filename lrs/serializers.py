@@ -1,17 +1,14 @@
 """Input checks and output shapes of the learning record store API (the spec's keys, plus more)."""
 
-import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rest_framework import serializers
 
 from langportal.api.fields import IdField, StrictCharField
-from langportal.errors import InvalidInput
 from lrs.services import success_rate
 
 ACTIVITIES = ("flashcards", "quiz", "typing", "listening", "matching", "reading")
 LIMIT_DEFAULT, LIMIT_MAX = 20, 100
-IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -45,14 +42,6 @@ class SessionStartInput(serializers.Serializer):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise serializers.ValidationError("Unknown time zone; use an IANA name such as Asia/Tokyo.") from error
         return value
-
-
-def idempotency_key(headers) -> str | None:
-    """The optional Idempotency-Key header of a review: the same key, the same review."""
-    key = headers.get("Idempotency-Key")
-    if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
-        raise InvalidInput(details={"Idempotency-Key": ["Use 1 to 255 visible ASCII characters."]})
-    return key
 
 
 class ReviewInput(serializers.Serializer):

@@ -5,15 +5,16 @@ The API, Lambda handlers and management commands all call these functions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from ulid import ULID
 
-from langportal.dynamo import TransactionConflict, retries
-from langportal.errors import Conflict, NotFound, PermissionDenied, Unavailable
+from langportal.errors import Conflict, NotFound, PermissionDenied
+from langportal.idempotency import Idempotency, idempotent
+from langportal.ids import is_ulid, is_user_id
 from langportal.paging import cursor_decode, cursor_encode
 from lrs import repositories as repo
 from lrs import scheduling
@@ -41,9 +42,9 @@ class SessionEnded(Conflict):
     default_message = "This study session has ended."
 
 
-class IdempotencyKeyReused(Conflict):
-    code = "idempotency_key_reused"
-    default_message = "This Idempotency-Key was already used for a different review."
+class StudentNotFound(NotFound):
+    code = "student_not_found"
+    default_message = "No such student."
 
 
 @dataclass(frozen=True)
@@ -87,32 +88,51 @@ def _now() -> datetime:
 
 
 def check_may_read(caller: Caller, user_id: str) -> None:
-    """Students read their own records; teachers read everyone's."""
+    """Students read their own records; teachers read everyone's (of users that can be)."""
     if caller.sub != user_id and not caller.is_teacher:
         raise PermissionDenied("You may only read your own study records.")
+    if not is_user_id(user_id):
+        raise StudentNotFound()
 
 
 # --- sessions ------------------------------------------------------------------------
 
 
 def session_start(
-    *, caller: Caller, group_id: str, activity: str, time_zone: str | None = None, now: datetime | None = None
+    *,
+    caller: Caller,
+    group_id: str,
+    activity: str,
+    time_zone: str | None = None,
+    now: datetime | None = None,
+    idempotency: Idempotency | None = None,
 ) -> Session:
     now = now or _now()
     group = vocabulary.group_get(group_id=group_id)
-    session = Session(
-        id=str(ULID.from_datetime(now)),
-        user_id=caller.sub,
-        group_id=group.id,
-        group_name=group.name,
-        activity=activity,
-        started_at=now,
-    )
-    repo.session_create(session, time_zone=time_zone, username=getattr(caller, "username", None))
-    return session
+
+    def start() -> Session:
+        session = Session(
+            id=str(ULID.from_datetime(now)),
+            user_id=caller.sub,
+            group_id=group.id,
+            group_name=group.name,
+            activity=activity,
+            started_at=now,
+        )
+        repo.session_create(
+            session,
+            time_zone=time_zone,
+            username=getattr(caller, "username", None),
+            claim=idempotency and idempotency.claim(session),
+        )
+        return session
+
+    return idempotent(idempotency, Session, start)
 
 
 def session_get(*, user_id: str, session_id: str) -> Session:
+    if not (is_user_id(user_id) and is_ulid(session_id)):
+        raise SessionNotFound()  # names no session, and DynamoDB might refuse it as a key
     session = repo.session_get(user_id, session_id)
     if session is None:
         raise SessionNotFound(f"No study session {session_id}.")
@@ -135,14 +155,23 @@ def session_detail(*, caller: Caller, user_id: str, session_id: str, limit: int,
     return SessionDetail(session, Listing(page.items, cursor_encode(page.next_key, scope=scope)))
 
 
-def session_end(*, caller: Caller, session_id: str, now: datetime | None = None) -> Session:
+def session_end(
+    *, caller: Caller, session_id: str, now: datetime | None = None, idempotency: Idempotency | None = None
+) -> Session:
     """End one's own session; ending it twice is a conflict."""
-    try:
-        repo.session_end(caller.sub, session_id, now or _now())
-    except Conflict:
-        session_get(user_id=caller.sub, session_id=session_id)  # SessionNotFound when it is not there
-        raise SessionEnded("This study session has already ended.") from None
-    return session_get(user_id=caller.sub, session_id=session_id)
+
+    def end() -> Session:
+        session = session_get(user_id=caller.sub, session_id=session_id)
+        if session.ended_at is not None:
+            raise SessionEnded("This study session has already ended.")
+        ended = replace(session, ended_at=now or _now())
+        try:
+            repo.session_end(caller.sub, session_id, ended.ended_at, claim=idempotency and idempotency.claim(ended))
+        except repo.SessionClosed:
+            raise SessionEnded("This study session has already ended.") from None
+        return ended
+
+    return idempotent(idempotency, Session, end)
 
 
 # --- reviews -------------------------------------------------------------------------
@@ -154,55 +183,42 @@ def review_record(
     session_id: str,
     word_id: str,
     correct: bool,
-    idempotency_key: str | None = None,
+    idempotency: Idempotency | None = None,
     now: datetime | None = None,
 ) -> Review:
-    """Log one answer in one's own open session, exactly once per Idempotency-Key.
+    """Log one answer in one's own open session, once per Idempotency-Key.
 
     The review, the session's counters, the word statistics with the FSRS card, and
     the student's totals and streak are written in one transaction; a race with another
     review of the same word or day is retried on fresh reads.
     """
-    if idempotency_key and (replayed := _replay(caller, idempotency_key, session_id, word_id, correct)):
-        return replayed
-    session = session_get(user_id=caller.sub, session_id=session_id)
-    if session.ended_at is not None:
-        raise SessionEnded()
-    vocabulary.word_get(word_id=word_id)
     now = now or _now()
     review = Review(str(ULID.from_datetime(now)), session_id, caller.sub, word_id, correct, now)
-    for attempt in retries():
+
+    def record() -> Review:
+        session = session_get(user_id=caller.sub, session_id=session_id)
+        if session.ended_at is not None:
+            raise SessionEnded()
+        vocabulary.word_get(word_id=word_id)
         student = repo.student_get(caller.sub)
         stat = repo.word_stat_get(caller.sub, word_id)
         try:
             repo.review_put(
                 review,
-                idempotency_key=idempotency_key,
                 stat_before=stat,
                 group_id=session.group_id,
                 card=scheduling.card_after(stat.card if stat else None, word_id=word_id, correct=correct, now=now),
                 streak=streak_after(student, now),
                 streak_before=student.last_study_day if student else None,
-                attempt=attempt,
+                claim=idempotency and idempotency.claim(review),
             )
-            return review
-        except TransactionConflict as conflict:
-            if "review" in conflict.failed:
-                return review  # an earlier attempt was stored after all
-            if "key" in conflict.failed:
-                return _replay(caller, idempotency_key, session_id, word_id, correct)
-            if "session" in conflict.failed:
-                session_get(user_id=caller.sub, session_id=session_id)
-                raise SessionEnded() from None
-    raise Unavailable("Too many reviews at once. Please retry shortly.")
+        except repo.ReviewStored:
+            pass  # an earlier attempt was stored after all
+        except repo.SessionClosed:
+            raise SessionEnded() from None
+        return review
 
-
-def _replay(caller: Caller, key: str, session_id: str, word_id: str, correct: bool) -> Review | None:
-    """The review already recorded under this key, if the request is the same one."""
-    review = repo.review_for_key(caller.sub, key)
-    if review is not None and (review.session_id, review.word_id, review.correct) != (session_id, word_id, correct):
-        raise IdempotencyKeyReused()
-    return review
+    return idempotent(idempotency, Review, record)
 
 
 # --- streaks -------------------------------------------------------------------------
@@ -323,6 +339,7 @@ def history_reset(*, caller: Caller, user_id: str) -> None:
     """A teacher clears one student's sessions, reviews, statistics and streak."""
     if not caller.is_teacher:
         raise PermissionDenied("Only teachers may reset a student's history.")
+    check_may_read(caller, user_id)
     repo.history_delete(user_id)
 
 
@@ -352,22 +369,16 @@ class Dashboard:
     active: list[tuple[Student, int]]
 
 
-def _summed(names: list[str], counters: dict) -> tuple[int, int]:
-    found = [counters[name] for name in names if name in counters]
-    return sum(counter.reviews for counter in found), sum(counter.correct for counter in found)
-
-
 def dashboard(*, now: datetime | None = None, days: int = 30, hardest: int = 10) -> Dashboard:
     """Reviews per day, success per group, the hardest words and the active students."""
     now = now or _now()
     dates = [(now - timedelta(days=back)).date().isoformat() for back in range(days - 1, -1, -1)]
     groups = vocabulary.groups_list(page=1, per_page=100).items
-    day_names = {day: [f"day#{day}#{shard}" for shard in range(repo.DAY_SHARDS)] for day in dates}
-    group_names = {group.id: [f"group#{group.id}#{shard}" for shard in range(repo.GROUP_SHARDS)] for group in groups}
-    counters = repo.counters_get([name for names in (*day_names.values(), *group_names.values()) for name in names])
+    per_day = repo.day_tallies(dates)
+    per_group = repo.group_tallies([group.id for group in groups])
     return Dashboard(
-        days=[Tally(day, *_summed(day_names[day], counters)) for day in dates],
-        groups=[Tally(group.name, *_summed(group_names[group.id], counters)) for group in groups],
+        days=[Tally(day, per_day[day].reviews, per_day[day].correct) for day in dates],
+        groups=[Tally(group.name, per_group[group.id].reviews, per_group[group.id].correct) for group in groups],
         hardest=_hardest(hardest),
         active=students_active(now=now),
     )

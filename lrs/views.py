@@ -1,13 +1,13 @@
 """The learning record store API: parse, call one service, shape the answer."""
 
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsTeacher
-from langportal.api.parsing import validated
-from langportal.api.schema import responses
+from langportal.api.parsing import idempotency, validated
+from langportal.api.schema import IDEMPOTENCY_KEY, responses
 from lrs import services
 from lrs.serializers import (
     CursorQuery,
@@ -21,16 +21,7 @@ from lrs.serializers import (
     SessionStartInput,
     WordStatListOutput,
     WordStatOutput,
-    idempotency_key,
 )
-
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    OpenApiParameter.HEADER,
-    description="Send the same key again to retry safely: one review is recorded, the same answer returned.",
-)
-
 
 SESSIONS_EXAMPLE = OpenApiExample(
     "A student's sessions",
@@ -62,11 +53,14 @@ class SessionStartView(APIView):
     @extend_schema(
         operation_id="study_sessions_create",
         request=SessionStartInput,
-        responses=responses({201: SessionOutput}, 400, 404),
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({201: SessionOutput}, 400, 404, 409),
         tags=["study sessions"],
     )
     def post(self, request):
-        session = services.session_start(caller=request.user, **validated(SessionStartInput, request.data))
+        data = validated(SessionStartInput, request.data)
+        once = idempotency(request, "study_sessions_create", **data)
+        session = services.session_start(caller=request.user, idempotency=once, **data)
         return Response(SessionOutput(session).data, status=status.HTTP_201_CREATED)
 
 
@@ -119,8 +113,8 @@ class ReviewView(APIView):
     )
     def post(self, request, session_id: str):
         data = validated(ReviewInput, request.data)
-        key = idempotency_key(request.headers)
-        review = services.review_record(caller=request.user, session_id=session_id, idempotency_key=key, **data)
+        once = idempotency(request, "study_sessions_review", session_id=session_id, **data)
+        review = services.review_record(caller=request.user, session_id=session_id, idempotency=once, **data)
         return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)
 
 
@@ -128,11 +122,14 @@ class SessionEndView(APIView):
     @extend_schema(
         operation_id="study_sessions_end",
         request=None,
-        responses=responses({200: SessionOutput}, 404, 409),
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({200: SessionOutput}, 400, 404, 409),
         tags=["study sessions"],
     )
     def post(self, request, session_id: str):
-        return Response(SessionOutput(services.session_end(caller=request.user, session_id=session_id)).data)
+        once = idempotency(request, "study_sessions_end", session_id=session_id)
+        session = services.session_end(caller=request.user, session_id=session_id, idempotency=once)
+        return Response(SessionOutput(session).data)
 
 
 class ProgressView(APIView):

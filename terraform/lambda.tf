@@ -97,6 +97,8 @@ resource "aws_lambda_function" "reset_streaks" {
   ]
 }
 
+# S3 may announce an upload before the upload has pointed its word at the file: the
+# handler then fails (MediaPending), and these retries, a minute or two later, find it.
 resource "aws_lambda_function_event_invoke_config" "process_media" {
   function_name                = aws_lambda_function.process_media.function_name
   maximum_retry_attempts       = 2

@@ -28,9 +28,11 @@ from ulid import ULID
 
 from langportal.admin_site import error_headers
 from langportal.api.errors import plain_errors
-from langportal.errors import DomainError, InvalidInput, NotFound
+from langportal.errors import DomainError, InvalidInput
+from langportal.idempotency import Idempotency
 from langportal.ids import is_id
 from langportal.paging import PageOutOfRange
+from langportal.retry import resending
 from vocabulary import japanese as ja
 from vocabulary import services
 from vocabulary.serializers import PARTS_OF_SPEECH, WordInput
@@ -64,12 +66,6 @@ def _word_summary(word: dict) -> str:
 
 def _groups() -> list:
     return services.groups_list(page=1, per_page=100).items
-
-
-def _path_id(value: str, missing: type[NotFound]) -> None:
-    """An id from the URL; what is not an id names nothing, like an id of nothing (404)."""
-    if not is_id(value):
-        raise missing()
 
 
 def _refused(error: DomainError | None) -> dict:
@@ -209,6 +205,8 @@ class WordForm(forms.Form):
     )
     audio = forms.FileField(required=False, help_text="mp3, ogg, wav or m4a, up to 10 MiB; replaces the current one.")
     image = forms.FileField(required=False, help_text="png, jpeg or webp, up to 10 MiB; replaces the current one.")
+    # The revision the teacher is editing: saving over someone else's later change is refused.
+    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,7 +214,7 @@ class WordForm(forms.Form):
 
     def clean(self):
         """The API's own checks, with each error next to its field."""
-        data = {name: value for name, value in self.cleaned_data.items() if name not in ("audio", "image")}
+        data = {name: value for name, value in self.cleaned_data.items() if name not in ("audio", "image", "revision")}
         data["part_of_speech"] = data.get("part_of_speech") or None
         serializer = WordInput(data=data)
         if not serializer.is_valid():
@@ -258,11 +256,10 @@ def word_add(request):
 
 
 def word_change(request, word_id: str):
-    _path_id(word_id, services.WordNotFound)
     word = services.word_get(word_id=word_id)
     groups = _groups()
     initial = {
-        **{name: getattr(word, name) for name in ("japanese", "kana", "romaji", "english")},
+        **{name: getattr(word, name) for name in ("japanese", "kana", "romaji", "english", "revision")},
         "part_of_speech": word.part_of_speech or "",
         "group_ids": sorted(word.group_ids),
     }
@@ -270,10 +267,18 @@ def word_change(request, word_id: str):
     refused = None
     if request.method == "POST" and form.is_valid():
         try:
-            word = services.word_update(word_id=word_id, actor=request.user.username, **form.word_fields())
+            word = services.word_update(
+                word_id=word_id,
+                actor=request.user.username,
+                revision=form.cleaned_data.get("revision"),
+                **form.word_fields(),
+            )
         except DomainError as error:
             _form_error(form, error)
             refused = error
+            if isinstance(error, services.WordEdited):  # the next save, once reviewed, goes on top
+                form.data = form.data.copy()
+                form.data["revision"] = services.word_get(word_id=word_id).revision
         else:
             problems = _save_media(request, form, word_id)
             for field, problem in problems:
@@ -323,7 +328,6 @@ def _form_error(form: forms.Form, error: DomainError) -> None:
 
 
 def word_delete(request, word_id: str):
-    _path_id(word_id, services.WordNotFound)
     word = services.word_get(word_id=word_id)
     if request.method == "POST":
         services.word_delete(word_id=word_id, actor=request.user.username)
@@ -373,7 +377,6 @@ def groups_list(request):
 
 
 def group_change(request, group_id: str):
-    _path_id(group_id, services.GroupNotFound)
     group = services.group_get(group_id=group_id)
     rename = GroupForm(request.POST if request.POST.get("action") == "rename" else None, initial={"name": group.name})
     add = GroupWordsForm(request.POST if request.POST.get("action") == "add" else None)
@@ -416,7 +419,6 @@ def group_change(request, group_id: str):
 
 
 def group_delete(request, group_id: str):
-    _path_id(group_id, services.GroupNotFound)
     group = services.group_get(group_id=group_id)
     if request.method == "POST":
         services.group_delete(group_id=group_id, actor=request.user.username)
@@ -454,7 +456,8 @@ def _rows_from(name: str, data: bytes) -> list[dict]:
 
 def _preview(rows: list[dict]) -> list[dict]:
     """What importing each row would do: create, update, or why it cannot."""
-    existing = {word.id: word for word in services.words_get(word_ids=[str(row.get("id", "")) for row in rows])}
+    given = [str(row.get("id", "")).strip() for row in rows if isinstance(row, dict)]
+    existing = {word.id: word for word in services.words_get(word_ids=[word_id for word_id in given if word_id])}
     preview = []
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
@@ -539,16 +542,27 @@ def _import_write(request, token: str):
     )
     head, tail = page.split(PROGRESS_MARK)
 
+    def write(row: dict, fields: dict) -> None:
+        # Each row under a key of its own: posting the import again, or retrying a row
+        # whose answer was lost, writes it once.
+        once = Idempotency.of(
+            user_id=request.user.sub,
+            key=f"import:{upload['key']}:{row['number']}",
+            operation="admin_import",
+            arguments=fields,
+        )
+        if row["action"] == "update":
+            services.word_update(word_id=row["id"], actor=actor, idempotency=once, **fields)
+        else:
+            services.word_create(actor=actor, idempotency=once, **fields)
+
     def progress():
         yield head
         failed = []
         for done, row in enumerate(rows, start=1):
             fields = _validated(row["row"])
             try:
-                if row["action"] == "update":
-                    services.word_update(word_id=row["id"], actor=actor, **fields)
-                else:
-                    services.word_create(actor=actor, **fields)
+                resending(lambda row=row, fields=fields: write(row, fields))
             except DomainError as error:
                 failed.append(f"row {row['number']}: {error.message}")
             yield f"<script>showProgress({done}, {len(rows)});</script>\n"

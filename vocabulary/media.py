@@ -78,12 +78,13 @@ def thumbnail_key(key: str) -> str:
 class OwnedKey:
     word_id: str
     kind: str
+    name: str  # a ULID: later uploads have greater names
 
 
 def owned(key: str) -> OwnedKey | None:
     """What an S3 key is, if it is an upload of ours (thumbnails and others are not)."""
     match = KEY.match(key)
-    return OwnedKey(match["word_id"], match["kind"]) if match else None
+    return OwnedKey(match["word_id"], match["kind"], match["name"]) if match else None
 
 
 @dataclass(frozen=True)

@@ -1,27 +1,31 @@
 """The only code that reads and writes vocabulary in DynamoDB.
 
-Words and groups are read by key. Listings read ordered indexes (langportal.orderindex):
-one per sort order over all words, one per sort order over each group's words, and one
-over groups by name. Every write changes the items and their index entries in one
-transaction. Access patterns and costs: docs/data-model.md.
+Words and groups are read by key, consistently. Listings read ordered indexes
+(langportal.orderindex): one per sort order over all words, one per sort order over each
+group's words, and one over groups by name. Every write changes the items and their index
+entries in one transaction, and makes one attempt: a write that loses a race raises
+Contended (WordChanged, GroupChanged, IndexMoved) for the service to read again and retry.
+Access patterns, costs and consistency: docs/data-model.md.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from ulid import ULID
 
-from langportal import orderindex
-from langportal.dynamo import Transaction, TransactionConflict, dynamodb_errors
-from langportal.errors import Conflict, NotFound
-from langportal.models import OrderNodeModel
+from langportal import orderindex, records
+from langportal.dynamo import PARTITION_KEY_BYTES, Transaction, batch_get, batch_write, dynamodb_errors
+from langportal.errors import Contended, NotFound
+from langportal.idempotency import Claim
 from langportal.orderindex import Change, entry, sort_key
 from langportal.progress import Progress, silent
+from langportal.retry import retrying
 from vocabulary.japanese import to_hiragana
 from vocabulary.models import AuditEventModel, GroupModel, WordModel
 
@@ -62,19 +66,16 @@ class Group:
     revision: int = 1
 
 
-class WordChanged(Conflict):
-    code = "word_changed"
+class WordChanged(Contended):
+    """The word changed since it was read (or its new id was taken): read again, retry."""
+
     default_message = "The word was changed by someone else at the same time. Please retry."
 
 
-class GroupChanged(Conflict):
-    code = "group_changed"
+class GroupChanged(Contended):
+    """The group changed since it was read (or its new id was taken): read again, retry."""
+
     default_message = "The group was changed by someone else at the same time. Please retry."
-
-
-class GroupNotEmpty(Conflict):
-    code = "group_not_empty"
-    default_message = "The group still has words."
 
 
 class GroupNotFound(NotFound):
@@ -181,16 +182,17 @@ def _word_entries(word: Word | None) -> dict[str, str]:
 
 
 def _changes(pairs: Iterable[tuple[Word | None, Word | None]]) -> dict[str, Change]:
-    changes: dict[str, Change] = defaultdict(Change)
+    inserts: dict[str, set[str]] = defaultdict(set)
+    removes: dict[str, set[str]] = defaultdict(set)
     for old, new in pairs:
         before, after = _word_entries(old), _word_entries(new)
         for name, value in before.items():
             if after.get(name) != value:
-                changes[name].removes.add(value)
+                removes[name].add(value)
         for name, value in after.items():
             if before.get(name) != value:
-                changes[name].inserts.add(value)
-    return changes
+                inserts[name].add(value)
+    return {name: Change(inserts[name], removes[name]) for name in inserts.keys() | removes.keys()}
 
 
 # --- words ---------------------------------------------------------------------------
@@ -199,24 +201,29 @@ def _changes(pairs: Iterable[tuple[Word | None, Word | None]]) -> dict[str, Chan
 def word_get(word_id: str) -> Word | None:
     with dynamodb_errors():
         try:
-            return _word(WordModel.get(word_id))
+            return _word(WordModel.get(word_id, consistent_read=True))
         except WordModel.DoesNotExist:
             return None
 
 
 def words_written(japanese: str) -> list[Word]:
-    """Words written exactly so (index by-japanese), oldest first."""
+    """Words written exactly so, oldest first.
+
+    The index by-japanese (eventually consistent, like every GSI) names the candidates;
+    the words themselves are read from the table, so what they say is current. A word
+    written in the last second may be missing.
+    """
+    if not japanese or len(japanese.encode()) > PARTITION_KEY_BYTES:
+        return []  # no word is written so; DynamoDB would refuse the key
     with dynamodb_errors():
-        found = [_word(item) for item in WordModel.by_japanese.query(japanese)]
+        candidates = [item.id for item in WordModel.by_japanese.query(japanese, attributes_to_get=["id"])]
+    found = [word for word in words_get(candidates) if word.japanese == japanese]
     return sorted(found, key=lambda word: int(word.id))
 
 
 def words_get(word_ids: list[str]) -> list[Word]:
     """Words by id in the order asked; ids with no word are left out."""
-    if not word_ids:
-        return []
-    with dynamodb_errors():
-        found = {item.id: _word(item) for item in WordModel.batch_get(list(dict.fromkeys(word_ids)))}
+    found = {item.id: _word(item) for item in batch_get(WordModel, word_ids)}
     return [found[word_id] for word_id in word_ids if word_id in found]
 
 
@@ -250,12 +257,7 @@ Record = Word | Group  # what the audit trail records changes of
 
 
 def _snapshot(record: Record | None) -> str | None:
-    if record is None:
-        return None
-    fields = asdict(record)
-    if isinstance(record, Word):
-        fields["group_ids"] = sorted(record.group_ids, key=int)
-    return json.dumps(fields, default=str, ensure_ascii=False)
+    return records.dumps(record) if record is not None else None
 
 
 def _stage_audit(
@@ -271,8 +273,7 @@ def _stage_audit(
             at=datetime.now(UTC),
             before=_snapshot(old),
             after=_snapshot(new),
-        ),
-        label="audit",
+        )
     )
 
 
@@ -283,7 +284,7 @@ def _action(old: Record | None, new: Record | None) -> str:
 def audit_events(subject: str, *, limit: int = 50) -> list[AuditEvent]:
     """The latest changes to one subject ("word:12"), newest first."""
     with dynamodb_errors():
-        items = AuditEventModel.query(subject, scan_index_forward=False, limit=limit)
+        items = AuditEventModel.query(subject, scan_index_forward=False, limit=limit, consistent_read=True)
         return [
             AuditEvent(
                 item.event_id,
@@ -299,14 +300,19 @@ def audit_events(subject: str, *, limit: int = 50) -> list[AuditEvent]:
 
 
 def words_write(
-    pairs: list[tuple[Word | None, Word | None]], *, actor: str | None = None, action: str | None = None
+    pairs: list[tuple[Word | None, Word | None]],
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    claim: Claim | None = None,
 ) -> None:
     """Create (None, new), replace (old, new) or delete (old, None) words atomically.
 
     The word items, their entries in every index, the word counts of the groups they
-    join or leave and, when a person (`actor`) made the change, its audit events change
-    in one transaction. A word changed since `old` was read raises WordChanged; a group
-    that does not exist raises GroupNotFound.
+    join or leave, the audit events when a person (`actor`) made the change, and the
+    request's Idempotency-Key (`claim`) change in one transaction. A word changed since
+    `old` was read, or a new word's id taken, raises WordChanged; a group that does not
+    exist raises GroupNotFound; an index that moved meanwhile, IndexMoved.
     """
     if not pairs:
         return
@@ -316,47 +322,33 @@ def words_write(
             deltas[group_id] -= 1
         for group_id in new.group_ids if new else ():
             deltas[group_id] += 1
-
-    def build(transaction: Transaction) -> None:
-        for old, new in pairs:
-            _stage_word(transaction, old, new)
-            if actor:
-                _stage_audit(
-                    transaction, f"word:{(new or old).id}", old, new, actor=actor, action=action or _action(old, new)
-                )
-        for group_id, delta in deltas.items():
-            if delta:
-                transaction.update(
-                    GroupModel(group_id),
-                    actions=[GroupModel.word_count.add(delta)],
-                    condition=GroupModel.id.exists(),
-                    label=f"group:{group_id}",
-                )
-        orderindex.stage(transaction, _changes(pairs))
-
-    try:
-        orderindex.commit_with_retry(build)
-    except TransactionConflict as conflict:
-        raise _write_error(conflict) from conflict
+    transaction = Transaction()
+    for old, new in pairs:
+        _stage_word(transaction, old, new)
+        if actor:
+            subject = f"word:{(new or old).id}"
+            _stage_audit(transaction, subject, old, new, actor=actor, action=action or _action(old, new))
+    for group_id, delta in sorted(deltas.items()):
+        if delta:
+            transaction.update(
+                GroupModel(group_id),
+                actions=[GroupModel.word_count.add(delta)],
+                condition=GroupModel.id.exists(),
+                failure=GroupNotFound(f"No group with id {group_id}.", details={"group_ids": [group_id]}),
+            )
+    if claim:
+        claim.stage(transaction)
+    orderindex.stage(transaction, _changes(pairs))
+    transaction.commit()
 
 
 def _stage_word(transaction: Transaction, old: Word | None, new: Word | None) -> None:
-    label = f"word:{(new or old).id}"
     if new is None:
-        transaction.delete(WordModel(old.id), condition=WordModel.revision == old.revision, label=label)
+        transaction.delete(WordModel(old.id), condition=WordModel.revision == old.revision, failure=WordChanged)
     elif old is None:
-        transaction.put(_word_item(new), condition=WordModel.id.does_not_exist(), label=label)
+        transaction.put(_word_item(new), condition=WordModel.id.does_not_exist(), failure=WordChanged)
     else:
-        transaction.put(_word_item(new), condition=WordModel.revision == old.revision, label=label)
-
-
-def _write_error(conflict: TransactionConflict) -> Exception:
-    groups = sorted(label.split(":", 1)[1] for label in conflict.failed if label.startswith("group:"))
-    if groups:
-        return GroupNotFound(f"No group with id {', '.join(groups)}.", details={"group_ids": groups})
-    if any(label.startswith("word:") for label in conflict.failed):
-        return WordChanged()
-    return conflict
+        transaction.put(_word_item(new), condition=WordModel.revision == old.revision, failure=WordChanged)
 
 
 # --- groups --------------------------------------------------------------------------
@@ -365,16 +357,13 @@ def _write_error(conflict: TransactionConflict) -> Exception:
 def group_get(group_id: str) -> Group | None:
     with dynamodb_errors():
         try:
-            return _group(GroupModel.get(group_id))
+            return _group(GroupModel.get(group_id, consistent_read=True))
         except GroupModel.DoesNotExist:
             return None
 
 
 def groups_get(group_ids: list[str]) -> list[Group]:
-    if not group_ids:
-        return []
-    with dynamodb_errors():
-        found = {item.id: _group(item) for item in GroupModel.batch_get(list(dict.fromkeys(group_ids)))}
+    found = {item.id: _group(item) for item in batch_get(GroupModel, group_ids)}
     return [found[group_id] for group_id in group_ids if group_id in found]
 
 
@@ -383,61 +372,50 @@ def groups_page(*, descending: bool, offset: int, limit: int):
     return groups_get(page.ids), page.total
 
 
-def group_word_ids(group_id: str, *, offset: int, limit: int, consistent: bool = False) -> list[str]:
+def group_word_ids(group_id: str, *, offset: int, limit: int) -> list[str]:
     """Ids of a group's words, in Japanese order."""
-    index = words_index("japanese", group_id)
-    return orderindex.read_slice(index, offset=offset, limit=limit, consistent=consistent).ids
+    return orderindex.read_slice(words_index("japanese", group_id), offset=offset, limit=limit).ids
 
 
 def _group_change(old: Group | None, new: Group | None) -> dict[str, Change]:
-    change = Change()
-    if old is not None:
-        change.removes.add(entry(sort_key(old.name), old.id))
-    if new is not None:
-        change.inserts.add(entry(sort_key(new.name), new.id))
-    shared = change.inserts & change.removes
-    return {GROUPS_INDEX: Change(change.inserts - shared, change.removes - shared)}
+    before = {entry(sort_key(old.name), old.id)} if old else set()
+    after = {entry(sort_key(new.name), new.id)} if new else set()
+    return {GROUPS_INDEX: Change(inserts=after - before, removes=before - after)}
 
 
-def group_write(old: Group | None, new: Group | None, *, actor: str | None = None) -> None:
-    """Create, rename or delete a group with its entry in the groups index.
+def group_write(old: Group | None, new: Group | None, *, actor: str | None = None, claim: Claim | None = None) -> None:
+    """Create, rename or delete a group with its entry in the groups index, in one
+    transaction with its audit event (when a person, `actor`, made the change) and the
+    request's Idempotency-Key (`claim`).
 
-    Deleting requires the group to be empty (GroupNotEmpty otherwise); its word
-    indexes go with it. When a person (`actor`) made the change, its audit event is
-    written in the same transaction.
+    A group changed since `old` was read, or a new group's id taken, raises GroupChanged.
+    Deleting takes the group's word indexes with it, which must be empty: IndexMoved if
+    a word joined meanwhile.
     """
-
-    def build(transaction: Transaction) -> None:
-        label = f"group:{(new or old).id}"
-        if actor:
-            _stage_audit(transaction, label, old, new, actor=actor, action=_action(old, new))
-        if new is None:
-            condition = (GroupModel.revision == old.revision) & (GroupModel.word_count == 0)
-            transaction.delete(GroupModel(old.id), condition=condition, label=label)
-            for order in SORT_ORDERS:
-                transaction.delete(OrderNodeModel(words_index(order, old.id), orderindex.ROOT), label="empty-index")
-        elif old is None:
-            transaction.put(_group_item(new), condition=GroupModel.id.does_not_exist(), label=label)
-        else:
-            transaction.update(
-                GroupModel(new.id),
-                actions=[
-                    GroupModel.name.set(new.name),
-                    GroupModel.updated_at.set(new.updated_at),
-                    GroupModel.revision.add(1),
-                ],
-                condition=GroupModel.revision == old.revision,
-                label=label,
-            )
-        orderindex.stage(transaction, _group_change(old, new))
-
-    try:
-        orderindex.commit_with_retry(build)
-    except TransactionConflict as conflict:
-        current = group_get(old.id) if new is None else None
-        if current is not None and current.word_count:
-            raise GroupNotEmpty() from conflict
-        raise GroupChanged() from conflict
+    transaction = Transaction()
+    subject = f"group:{(new or old).id}"
+    if actor:
+        _stage_audit(transaction, subject, old, new, actor=actor, action=_action(old, new))
+    if new is None:
+        transaction.delete(GroupModel(old.id), condition=GroupModel.revision == old.revision, failure=GroupChanged)
+        orderindex.stage_drop(transaction, [words_index(order, old.id) for order in SORT_ORDERS])
+    elif old is None:
+        transaction.put(_group_item(new), condition=GroupModel.id.does_not_exist(), failure=GroupChanged)
+    else:
+        transaction.update(
+            GroupModel(new.id),
+            actions=[
+                GroupModel.name.set(new.name),
+                GroupModel.updated_at.set(new.updated_at),
+                GroupModel.revision.add(1),
+            ],
+            condition=GroupModel.revision == old.revision,
+            failure=GroupChanged,
+        )
+    if claim:
+        claim.stage(transaction)
+    orderindex.stage(transaction, _group_change(old, new))
+    transaction.commit()
 
 
 # --- bulk import ---------------------------------------------------------------------
@@ -451,14 +429,11 @@ def records_store(*, groups: list[Group], words: list[Word], progress: Progress 
     failure completes the work instead of duplicating it.
     """
     advance = progress("Storing", len(groups) + len(words))
-    with dynamodb_errors():
-        for model, records, item in ((GroupModel, groups, _group_item), (WordModel, words, _word_item)):
-            for start in range(0, len(records), STORE_CHUNK):
-                chunk = records[start : start + STORE_CHUNK]
-                with model.batch_write() as batch:
-                    for record in chunk:
-                        batch.save(item(record))
-                advance(len(chunk))
+    for model, stored, item in ((GroupModel, groups, _group_item), (WordModel, words, _word_item)):
+        for start in range(0, len(stored), STORE_CHUNK):
+            chunk = stored[start : start + STORE_CHUNK]
+            batch_write(model, puts=[item(record) for record in chunk])
+            advance(len(chunk))
 
 
 def records_index(*, groups: list[Group], words: list[Word], progress: Progress = silent) -> None:
@@ -472,10 +447,24 @@ def records_index(*, groups: list[Group], words: list[Word], progress: Progress 
         orderindex.rebuild(name, change)
         advance(1)
     counted = {group_id for word in words for group_id in word.group_ids} | {group.id for group in groups}
-    for group_id in counted:
-        total = orderindex.read_total(words_index("japanese", group_id))
-        with dynamodb_errors():
-            GroupModel(group_id).update(actions=[GroupModel.word_count.set(total)], condition=GroupModel.id.exists())
+    for group_id in sorted(counted):
+        retrying(lambda group_id=group_id: _count_from_index(group_id))
+
+
+def _count_from_index(group_id: str) -> None:
+    """Set a group's word count to what its index holds, unless the index moves meanwhile."""
+    name = words_index("japanese", group_id)
+    root = orderindex.read_roots([name])[name]
+    transaction = Transaction()
+    transaction.update(
+        GroupModel(group_id),
+        [GroupModel.word_count.set(root.count)],
+        condition=GroupModel.id.exists(),
+        failure=GroupNotFound,
+    )
+    orderindex.stage_unchanged(transaction, {name: root})
+    with contextlib.suppress(GroupNotFound):  # deleted meanwhile: nothing left to count
+        transaction.commit()
 
 
 def replace_word(word: Word, **changes) -> Word:

@@ -7,23 +7,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
+from ulid import ULID
 
+from langportal import records
 from langportal.aws import unavailable_on_outage
-from langportal.errors import InvalidInput, NotFound, PayloadTooLarge, UnsupportedMediaType
+from langportal.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge, Unavailable, UnsupportedMediaType
+from langportal.idempotency import Idempotency, idempotent
+from langportal.ids import is_id
 from langportal.paging import Page, offset, page_of
 from langportal.progress import Progress, silent
+from langportal.retry import retrying
 from langportal.sequences import sequence_advance, sequence_next
 from vocabulary import japanese as ja
 from vocabulary import media
 from vocabulary import repositories as repo
-from vocabulary.repositories import Group, GroupNotFound, Word, WordChanged
+from vocabulary.repositories import Group, GroupNotFound, Word
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +37,16 @@ SORT_ORDERS = repo.SORT_ORDERS
 # transaction (100 items): see docs/data-model.md.
 MAX_GROUPS_PER_WORD = 6
 MEMBERSHIP_BATCH = 8  # words per transaction when groups gain or lose words
-WRITE_ATTEMPTS = 3
 
 
 class WordNotFound(NotFound):
     code = "word_not_found"
     default_message = "No such word."
+
+
+class WordEdited(Conflict):
+    code = "word_edited"
+    default_message = "Someone else changed this word since you opened it: check their change, then save again."
 
 
 def _now() -> datetime:
@@ -48,6 +57,8 @@ def _now() -> datetime:
 
 
 def word_get(*, word_id: str) -> Word:
+    if not is_id(word_id):
+        raise WordNotFound()  # names no word, and DynamoDB might refuse it as a key
     word = repo.word_get(word_id)
     if word is None:
         raise WordNotFound(f"No word with id {word_id}.")
@@ -137,47 +148,54 @@ def word_create(
     group_ids: Iterable[str] = (),
     now: datetime | None = None,
     actor: str | None = None,
+    idempotency: Idempotency | None = None,
 ) -> Word:
     """Add a word with a new id; kana and romaji are computed when not given.
 
-    `actor`, the person making a change, puts it in the word's audit trail (here and
-    in every service that changes words)."""
+    `actor`, the person making a change, puts it in the word's audit trail, and a
+    request's `idempotency` makes its repeats answer what the first got (here and in
+    every service that changes words)."""
     now = now or _now()
     kana, romaji = _derived(japanese, kana, romaji)
     group_ids = _check_groups(group_ids)
-    for _ in range(WRITE_ATTEMPTS):
-        word = Word(
-            id=sequence_next("words"),
-            japanese=japanese,
-            kana=kana,
-            romaji=romaji,
-            english=english,
-            part_of_speech=part_of_speech,
-            group_ids=group_ids,
-            created_at=now,
-            updated_at=now,
-        )
-        try:
-            repo.words_write([(None, word)], actor=actor)
-            return word
-        except WordChanged:
-            continue  # the id was taken by an import with explicit ids; take the next
-    raise WordChanged()
+
+    def create() -> Word:
+        # A new id on every attempt: one taken by an import with explicit ids is skipped.
+        word = Word(sequence_next("words"), japanese, kana, romaji, english, part_of_speech, group_ids, now, now)
+        repo.words_write([(None, word)], actor=actor, claim=idempotency and idempotency.claim(word))
+        return word
+
+    return idempotent(idempotency, Word, create)
 
 
-def word_update(*, word_id: str, now: datetime | None = None, actor: str | None = None, **changes) -> Word:
-    """Change some fields of a word. Kana and romaji follow the Japanese unless given."""
-    for _ in range(WRITE_ATTEMPTS):
+def word_update(
+    *,
+    word_id: str,
+    now: datetime | None = None,
+    actor: str | None = None,
+    revision: int | None = None,
+    idempotency: Idempotency | None = None,
+    **changes,
+) -> Word:
+    """Change some fields of a word. Kana and romaji follow the Japanese unless given.
+
+    Given the `revision` the change was made on (an edit form), a word changed since is
+    WordEdited (409); otherwise a change made at the same time by someone else is kept,
+    ours applied on top."""
+
+    def update() -> Word:
         old = word_get(word_id=word_id)
+        if revision is not None and old.revision != revision:
+            raise WordEdited()
         new = _updated(old, changes, now or _now())
         if new == old:
+            if idempotency:
+                idempotency.record(old)
             return old
-        try:
-            repo.words_write([(old, new)], actor=actor)
-            return new
-        except WordChanged:
-            continue  # someone else changed it meanwhile: apply our change to theirs
-    raise WordChanged()
+        repo.words_write([(old, new)], actor=actor, claim=idempotency and idempotency.claim(new))
+        return new
+
+    return idempotent(idempotency, Word, update)
 
 
 def _updated(old: Word, changes: dict, now: datetime) -> Word:
@@ -206,18 +224,15 @@ def _updated(old: Word, changes: dict, now: datetime) -> Word:
     return repo.replace_word(old, updated_at=now, **fields)
 
 
-def word_delete(*, word_id: str, actor: str | None = None) -> None:
+def word_delete(*, word_id: str, actor: str | None = None, idempotency: Idempotency | None = None) -> None:
     """Delete a word, then its media files."""
-    for _ in range(WRITE_ATTEMPTS):
+
+    def delete() -> None:
         word = word_get(word_id=word_id)
-        try:
-            repo.words_write([(word, None)], actor=actor)
-            break
-        except WordChanged:
-            continue
-    else:
-        raise WordChanged()
-    _media_delete([word.audio_key, word.image_key, word.thumbnail_key])
+        repo.words_write([(word, None)], actor=actor, claim=idempotency and idempotency.claim(None))
+        _media_delete([word.audio_key, word.image_key, word.thumbnail_key])
+
+    idempotent(idempotency, type(None), delete)
 
 
 # --- media ---------------------------------------------------------------------------
@@ -276,7 +291,13 @@ def media_check(file, declared_type: str | None = None) -> media.MediaType:
 
 
 def media_upload(
-    *, word_id: str, file, declared_type: str | None = None, now: datetime | None = None, actor: str | None = None
+    *,
+    word_id: str,
+    file,
+    declared_type: str | None = None,
+    now: datetime | None = None,
+    actor: str | None = None,
+    idempotency: Idempotency | None = None,
 ) -> Upload:
     """Store a word's audio or image in S3 and point the word at it.
 
@@ -284,6 +305,8 @@ def media_upload(
     new object is removed again, and once it is changed the old object goes. A word
     has one audio file and one image.
     """
+    if idempotency and (stored := idempotency.stored_answer()) is not None:
+        return records.loads(Upload, stored)  # a repeat: do not store the file again
     word_get(word_id=word_id)
     media_type = media_check(file, declared_type)
     key = media.new_key(word_id, media_type)
@@ -291,35 +314,33 @@ def media_upload(
     content.content_type = media_type.content_type
     with unavailable_on_outage("S3"):
         default_storage.save(key, content)
+
+    def attach() -> Upload:
+        old = word_get(word_id=word_id)
+        new = repo.replace_word(old, updated_at=now or _now(), **_media_fields(media_type.kind, key))
+        upload = Upload(new, key, media_type, file.size)
+        action = f"upload {media_type.kind}"
+        repo.words_write([(old, new)], actor=actor, action=action, claim=idempotency and idempotency.claim(upload))
+        _media_delete([old.audio_key] if media_type.kind == "audio" else [old.image_key, old.thumbnail_key])
+        return upload
+
     try:
-        old, new = _media_attach(word_id, key, media_type.kind, now or _now(), actor)
+        upload = idempotent(idempotency, Upload, attach)
     except Exception:
         _media_delete([key])
         raise
-    replaced = [old.audio_key] if media_type.kind == "audio" else [old.image_key, old.thumbnail_key]
-    _media_delete(replaced)
-    if settings.MEDIA_PROCESSING == "inline":
+    if upload.key != key:  # the same request, sent twice at once, attached its file first
+        _media_delete([key])
+    elif settings.MEDIA_PROCESSING == "inline":
         media_process(key=key)
-        new = repo.word_get(word_id) or new
-    return Upload(new, key, media_type, file.size)
+        upload = replace(upload, word=repo.word_get(word_id) or upload.word)
+    return upload
 
 
 def _media_fields(kind: str, key: str | None) -> dict:
     if kind == "audio":
         return {"audio_key": key, "audio_format": None, "audio_duration": None}
     return {"image_key": key, "image_width": None, "image_height": None, "thumbnail_key": None}
-
-
-def _media_attach(word_id: str, key: str, kind: str, now: datetime, actor: str | None) -> tuple[Word, Word]:
-    for _ in range(WRITE_ATTEMPTS):
-        old = word_get(word_id=word_id)
-        new = repo.replace_word(old, updated_at=now, **_media_fields(kind, key))
-        try:
-            repo.words_write([(old, new)], actor=actor, action=f"upload {kind}")
-            return old, new
-        except WordChanged:
-            continue
-    raise WordChanged()
 
 
 def _media_delete(keys: Iterable[str | None]) -> None:
@@ -331,32 +352,56 @@ def _media_delete(keys: Iterable[str | None]) -> None:
             logger.warning("Could not delete s3://%s/%s; it is no longer referenced.", settings.MEDIA_BUCKET, key)
 
 
-def media_process(*, key: str) -> str:
+class MediaPending(Unavailable):
+    """An upload is in S3 but its word does not point at it yet: the word's write may be
+    on its way (S3 tells the media Lambda as soon as the object lands, which can be
+    before). The Lambda fails, and AWS delivers the event again a little later."""
+
+    default_message = "The upload's word is not written yet."
+
+
+# An upload still not attached to its word after this long never will be: the upload failed.
+PENDING_SECONDS = 15 * 60
+
+
+def media_process(*, key: str, now: datetime | None = None) -> str:
     """Learn what an uploaded file holds and store it on its word (the media Lambda).
 
     Audio gets its format and duration; an image its size and a thumbnail written back
     to S3. Keys that are not uploads of ours, and files a word no longer uses, are left
-    alone; a file already processed is not processed again. Returns what happened:
-    "processed", "unchanged" or "ignored".
+    alone; a file already processed is not processed again; a file its word does not
+    point at yet raises MediaPending. Returns what happened: "processed", "unchanged" or
+    "ignored".
     """
     owned = media.owned(key)
     if owned is None:
         return "ignored"
-    for _ in range(WRITE_ATTEMPTS):
+
+    def process() -> str:
         word = repo.word_get(owned.word_id)
-        if word is None or key not in (word.audio_key, word.image_key):
-            return "ignored"
+        current = None if word is None else word.audio_key if owned.kind == "audio" else word.image_key
+        if current != key:
+            return _unattached(key, owned, word, current, now or _now())
         if (word.audio_format if owned.kind == "audio" else word.thumbnail_key) is not None:
             return "unchanged"
         with unavailable_on_outage("S3"), default_storage.open(key) as stored:
             data = stored.read()
-        new = repo.replace_word(word, **_media_details(key, owned.kind, data))
-        try:
-            repo.words_write([(word, new)])
-            return "processed"
-        except WordChanged:
-            continue
-    raise WordChanged()
+        repo.words_write([(word, repo.replace_word(word, **_media_details(key, owned.kind, data)))])
+        return "processed"
+
+    return retrying(process)
+
+
+def _unattached(key: str, owned: media.OwnedKey, word: Word | None, current: str | None, now: datetime) -> str:
+    """An upload its word does not use: left alone ("ignored") when the word is gone, a
+    later upload replaced it, its upload failed (the file is gone, or too old); otherwise
+    its word's write is still to come (MediaPending)."""
+    replaced = current is not None and (media.owned(current) or owned).name > owned.name
+    with unavailable_on_outage("S3"):
+        stored = word is not None and not replaced and default_storage.exists(key)
+    if not stored or (now - ULID.from_str(owned.name).datetime).total_seconds() > PENDING_SECONDS:
+        return "ignored"
+    raise MediaPending(f"{key} is not attached to word {owned.word_id} yet.")
 
 
 def _media_details(key: str, kind: str, data: bytes) -> dict:
@@ -380,6 +425,8 @@ def _media_details(key: str, kind: str, data: bytes) -> dict:
 
 
 def group_get(*, group_id: str) -> Group:
+    if not is_id(group_id):
+        raise GroupNotFound()
     group = repo.group_get(group_id)
     if group is None:
         raise GroupNotFound(f"No group with id {group_id}.")
@@ -388,12 +435,12 @@ def group_get(*, group_id: str) -> Group:
 
 def words_get(*, word_ids: list[str]) -> list[Word]:
     """Words by id, in the order asked; ids of words that do not exist are left out."""
-    return repo.words_get(word_ids)
+    return repo.words_get([word_id for word_id in word_ids if is_id(word_id)])
 
 
 def groups_get(*, group_ids: list[str]) -> list[Group]:
     """Groups by id, in the order asked; ids of groups that do not exist are left out."""
-    return repo.groups_get(group_ids)
+    return repo.groups_get([group_id for group_id in group_ids if is_id(group_id)])
 
 
 def groups_list(*, page: int, per_page: int, descending: bool = False) -> Page:
@@ -401,32 +448,58 @@ def groups_list(*, page: int, per_page: int, descending: bool = False) -> Page:
     return page_of(groups, page=page, per_page=per_page, total=total)
 
 
-def group_create(*, name: str, now: datetime | None = None, actor: str | None = None) -> Group:
+def group_create(
+    *, name: str, now: datetime | None = None, actor: str | None = None, idempotency: Idempotency | None = None
+) -> Group:
     now = now or _now()
-    group = Group(id=sequence_next("groups"), name=name, created_at=now, updated_at=now)
-    repo.group_write(None, group, actor=actor)
-    return group
+
+    def create() -> Group:
+        group = Group(id=sequence_next("groups"), name=name, created_at=now, updated_at=now)
+        repo.group_write(None, group, actor=actor, claim=idempotency and idempotency.claim(group))
+        return group
+
+    return idempotent(idempotency, Group, create)
 
 
-def group_rename(*, group_id: str, name: str, now: datetime | None = None, actor: str | None = None) -> Group:
-    old = group_get(group_id=group_id)
-    if old.name == name:
-        return old
-    new = Group(old.id, name, old.created_at, now or _now(), old.word_count, old.revision + 1)
-    repo.group_write(old, new, actor=actor)
-    return new
+def group_rename(
+    *,
+    group_id: str,
+    name: str,
+    now: datetime | None = None,
+    actor: str | None = None,
+    idempotency: Idempotency | None = None,
+) -> Group:
+    def rename() -> Group:
+        old = group_get(group_id=group_id)
+        if old.name == name:
+            if idempotency:
+                idempotency.record(old)
+            return old
+        new = Group(old.id, name, old.created_at, now or _now(), old.word_count, old.revision + 1)
+        repo.group_write(old, new, actor=actor, claim=idempotency and idempotency.claim(new))
+        return new
+
+    return idempotent(idempotency, Group, rename)
 
 
-def group_delete(*, group_id: str, actor: str | None = None) -> None:
-    """Delete a group; its words stay in the vocabulary and leave the group first."""
-    group_get(group_id=group_id)
-    while word_ids := repo.group_word_ids(group_id, offset=0, limit=MEMBERSHIP_BATCH * 4, consistent=True):
-        group_remove_words(group_id=group_id, word_ids=word_ids, actor=actor)
-    repo.group_write(group_get(group_id=group_id), None, actor=actor)
+def group_delete(*, group_id: str, actor: str | None = None, idempotency: Idempotency | None = None) -> None:
+    """Delete a group; its words stay in the vocabulary and leave the group first.
+
+    Interrupted, it leaves a smaller group; run again, it goes on where it stopped."""
+
+    def delete() -> None:
+        group_get(group_id=group_id)
+        while word_ids := repo.group_word_ids(group_id, offset=0, limit=MEMBERSHIP_BATCH * 4):
+            _change_membership(
+                word_ids, _now(), lambda groups: groups - {group_id}, actor, f"remove from group {group_id}"
+            )
+        repo.group_write(group_get(group_id=group_id), None, actor=actor, claim=idempotency and idempotency.claim(None))
+
+    idempotent(idempotency, type(None), delete)
 
 
 def _words_or_404(word_ids: list[str]) -> list[Word]:
-    words = repo.words_get(word_ids)
+    words = words_get(word_ids=word_ids)
     missing = sorted(set(word_ids) - {word.id for word in words})
     if missing:
         raise WordNotFound(f"No word with id {', '.join(missing)}.", details={"word_ids": missing})
@@ -434,51 +507,70 @@ def _words_or_404(word_ids: list[str]) -> list[Word]:
 
 
 def group_add_words(
-    *, group_id: str, word_ids: list[str], now: datetime | None = None, actor: str | None = None
+    *,
+    group_id: str,
+    word_ids: list[str],
+    now: datetime | None = None,
+    actor: str | None = None,
+    idempotency: Idempotency | None = None,
 ) -> Group:
     """Put words in a group (words already in it are left as they are)."""
-    group_get(group_id=group_id)
-    full = [
-        word.id
-        for word in _words_or_404(word_ids)
-        if group_id not in word.group_ids and len(word.group_ids) >= MAX_GROUPS_PER_WORD
-    ]
-    if full:
-        raise InvalidInput(
-            f"A word can belong to at most {MAX_GROUPS_PER_WORD} groups.", details={"word_ids": sorted(full)}
+
+    def add() -> Group:
+        group_get(group_id=group_id)
+        full = [
+            word.id
+            for word in _words_or_404(word_ids)
+            if group_id not in word.group_ids and len(word.group_ids) >= MAX_GROUPS_PER_WORD
+        ]
+        if full:
+            raise InvalidInput(
+                f"A word can belong to at most {MAX_GROUPS_PER_WORD} groups.", details={"word_ids": sorted(full)}
+            )
+        _change_membership(
+            word_ids, now or _now(), lambda groups: groups | {group_id}, actor, f"add to group {group_id}"
         )
-    _change_membership(word_ids, now or _now(), lambda groups: groups | {group_id}, actor, f"add to group {group_id}")
-    return group_get(group_id=group_id)
+        return _recorded(idempotency, group_get(group_id=group_id))
+
+    return idempotent(idempotency, Group, add)
 
 
 def group_remove_words(
-    *, group_id: str, word_ids: list[str], now: datetime | None = None, actor: str | None = None
+    *,
+    group_id: str,
+    word_ids: list[str],
+    now: datetime | None = None,
+    actor: str | None = None,
+    idempotency: Idempotency | None = None,
 ) -> Group:
-    group_get(group_id=group_id)
-    _words_or_404(word_ids)
-    _change_membership(
-        word_ids, now or _now(), lambda groups: groups - {group_id}, actor, f"remove from group {group_id}"
-    )
-    return group_get(group_id=group_id)
+    def remove() -> Group:
+        group_get(group_id=group_id)
+        _words_or_404(word_ids)
+        action = f"remove from group {group_id}"
+        _change_membership(word_ids, now or _now(), lambda groups: groups - {group_id}, actor, action)
+        return _recorded(idempotency, group_get(group_id=group_id))
+
+    return idempotent(idempotency, Group, remove)
+
+
+def _recorded(idempotency: Idempotency | None, group: Group) -> Group:
+    """Membership changes come out the same when repeated: their key is claimed after."""
+    if idempotency:
+        idempotency.record(group)
+    return group
 
 
 def _change_membership(word_ids: list[str], now: datetime, change, actor: str | None, action: str) -> None:
+    """Words join or leave groups, a few per transaction; a batch that loses a race
+    raises Contended, and the caller starts again (the batches done stay done)."""
     word_ids = list(dict.fromkeys(word_ids))
     for start in range(0, len(word_ids), MEMBERSHIP_BATCH):
-        batch = word_ids[start : start + MEMBERSHIP_BATCH]
-        for _ in range(WRITE_ATTEMPTS):
-            pairs = [
-                (word, repo.replace_word(word, group_ids=change(word.group_ids), updated_at=now))
-                for word in repo.words_get(batch)
-                if change(word.group_ids) != word.group_ids
-            ]
-            try:
-                repo.words_write(pairs, actor=actor, action=action)
-                break
-            except WordChanged:
-                continue
-        else:
-            raise WordChanged()
+        pairs = [
+            (word, repo.replace_word(word, group_ids=change(word.group_ids), updated_at=now))
+            for word in repo.words_get(word_ids[start : start + MEMBERSHIP_BATCH])
+            if change(word.group_ids) != word.group_ids
+        ]
+        repo.words_write(pairs, actor=actor, action=action)
 
 
 # --- bulk import ---------------------------------------------------------------------

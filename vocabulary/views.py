@@ -1,5 +1,7 @@
 """The vocabulary API: parse, call one service, shape the answer."""
 
+import hashlib
+
 from django.conf import settings
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
@@ -9,8 +11,8 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsTeacher, IsTeacherOrReadOnly
 from langportal.api.pagination import paginated
-from langportal.api.parsing import validated
-from langportal.api.schema import responses
+from langportal.api.parsing import idempotency, validated
+from langportal.api.schema import IDEMPOTENCY_KEY, responses
 from langportal.api.uploads import SizeLimitUploadHandler, check_content_length
 from lrs import services as lrs_services
 from vocabulary import services
@@ -79,11 +81,14 @@ class WordListView(APIView):
     @extend_schema(
         operation_id="words_create",
         request=WordInput,
+        parameters=[IDEMPOTENCY_KEY],
         responses=responses({201: WordOutput}, 400, 403, 404, 409),
         tags=["words"],
     )
     def post(self, request):
-        word = services.word_create(actor=request.user.username, **validated(WordInput, request.data))
+        data = validated(WordInput, request.data)
+        once = idempotency(request, "words_create", **data)
+        word = services.word_create(actor=request.user.username, idempotency=once, **data)
         return Response(WordOutput(word).data, status=status.HTTP_201_CREATED)
 
 
@@ -98,28 +103,37 @@ class WordDetailView(APIView):
     @extend_schema(
         operation_id="words_update",
         request=WordInput,
+        parameters=[IDEMPOTENCY_KEY],
         responses=responses({200: WordOutput}, 400, 403, 404, 409),
         tags=["words"],
     )
     def put(self, request, word_id: str):
-        word = services.word_update(word_id=word_id, actor=request.user.username, **validated(WordInput, request.data))
-        return Response(WordOutput(word).data)
+        return self._update(request, word_id, "words_update", validated(WordInput, request.data))
 
     @extend_schema(
         operation_id="words_partial_update",
         request=WordInput,
+        parameters=[IDEMPOTENCY_KEY],
         responses=responses({200: WordOutput}, 400, 403, 404, 409),
         tags=["words"],
     )
     def patch(self, request, word_id: str):
-        word = services.word_update(
-            word_id=word_id, actor=request.user.username, **validated(WordInput, request.data, partial=True)
-        )
+        return self._update(request, word_id, "words_partial_update", validated(WordInput, request.data, partial=True))
+
+    def _update(self, request, word_id: str, operation: str, data: dict) -> Response:
+        once = idempotency(request, operation, word_id=word_id, **data)
+        word = services.word_update(word_id=word_id, actor=request.user.username, idempotency=once, **data)
         return Response(WordOutput(word).data)
 
-    @extend_schema(operation_id="words_destroy", responses=responses({204: None}, 403, 404, 409), tags=["words"])
+    @extend_schema(
+        operation_id="words_destroy",
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({204: None}, 400, 403, 404, 409),
+        tags=["words"],
+    )
     def delete(self, request, word_id: str):
-        services.word_delete(word_id=word_id, actor=request.user.username)
+        once = idempotency(request, "words_destroy", word_id=word_id)
+        services.word_delete(word_id=word_id, actor=request.user.username, idempotency=once)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -139,11 +153,14 @@ class GroupListView(APIView):
     @extend_schema(
         operation_id="groups_create",
         request=GroupInput,
+        parameters=[IDEMPOTENCY_KEY],
         responses=responses({201: GroupOutput}, 400, 403, 409),
         tags=["groups"],
     )
     def post(self, request):
-        group = services.group_create(actor=request.user.username, **validated(GroupInput, request.data))
+        data = validated(GroupInput, request.data)
+        once = idempotency(request, "groups_create", **data)
+        group = services.group_create(actor=request.user.username, idempotency=once, **data)
         return Response(GroupOutput(group).data, status=status.HTTP_201_CREATED)
 
 
@@ -157,18 +174,25 @@ class GroupDetailView(APIView):
     @extend_schema(
         operation_id="groups_rename",
         request=GroupInput,
+        parameters=[IDEMPOTENCY_KEY],
         responses=responses({200: GroupOutput}, 400, 403, 404, 409),
         tags=["groups"],
     )
     def patch(self, request, group_id: str):
-        group = services.group_rename(
-            group_id=group_id, actor=request.user.username, **validated(GroupInput, request.data)
-        )
+        data = validated(GroupInput, request.data)
+        once = idempotency(request, "groups_rename", group_id=group_id, **data)
+        group = services.group_rename(group_id=group_id, actor=request.user.username, idempotency=once, **data)
         return Response(GroupOutput(group).data)
 
-    @extend_schema(operation_id="groups_destroy", responses=responses({204: None}, 403, 404, 409), tags=["groups"])
+    @extend_schema(
+        operation_id="groups_destroy",
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({204: None}, 400, 403, 404, 409),
+        tags=["groups"],
+    )
     def delete(self, request, group_id: str):
-        services.group_delete(group_id=group_id, actor=request.user.username)
+        once = idempotency(request, "groups_destroy", group_id=group_id)
+        services.group_delete(group_id=group_id, actor=request.user.username, idempotency=once)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -189,13 +213,14 @@ class GroupWordsView(APIView):
     @extend_schema(
         operation_id="groups_words_add",
         request=GroupWordsInput,
+        parameters=[IDEMPOTENCY_KEY],
         responses=responses({200: GroupOutput}, 400, 403, 404, 409),
         tags=["groups"],
     )
     def post(self, request, group_id: str):
-        group = services.group_add_words(
-            group_id=group_id, actor=request.user.username, **validated(GroupWordsInput, request.data)
-        )
+        data = validated(GroupWordsInput, request.data)
+        once = idempotency(request, "groups_words_add", group_id=group_id, **data)
+        group = services.group_add_words(group_id=group_id, actor=request.user.username, idempotency=once, **data)
         return Response(GroupOutput(group).data)
 
 
@@ -205,11 +230,15 @@ class GroupWordView(APIView):
     @extend_schema(
         operation_id="groups_words_remove",
         request=None,
-        responses=responses({200: GroupOutput}, 403, 404, 409),
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses({200: GroupOutput}, 400, 403, 404, 409),
         tags=["groups"],
     )
     def delete(self, request, group_id: str, word_id: str):
-        group = services.group_remove_words(group_id=group_id, word_ids=[word_id], actor=request.user.username)
+        once = idempotency(request, "groups_words_remove", group_id=group_id, word_id=word_id)
+        group = services.group_remove_words(
+            group_id=group_id, word_ids=[word_id], actor=request.user.username, idempotency=once
+        )
         return Response(GroupOutput(group).data)
 
 
@@ -220,6 +249,7 @@ class WordUploadView(APIView):
     @extend_schema(
         operation_id="words_upload",
         request={"multipart/form-data": UploadInput},
+        parameters=[IDEMPOTENCY_KEY],
         responses=responses({201: UploadOutput}, 400, 403, 404, 409, 413, 415),
         tags=["words"],
         examples=[UPLOAD_EXAMPLE],
@@ -229,7 +259,22 @@ class WordUploadView(APIView):
         check_content_length(request.META, limit)
         request.upload_handlers.insert(0, SizeLimitUploadHandler(limit, request))
         data = validated(UploadInput, request.data)
+        file = data["file"]
+        once = idempotency(
+            request, "words_upload", word_id=data["word_id"], sha256=_sha256(file), content_type=file.content_type
+        )
         upload = services.media_upload(
-            word_id=data["word_id"], file=data["file"], declared_type=data["file"].content_type
+            word_id=data["word_id"],
+            file=file,
+            declared_type=file.content_type,
+            actor=request.user.username,
+            idempotency=once,
         )
         return Response(UploadOutput(upload).data, status=status.HTTP_201_CREATED)
+
+
+def _sha256(file) -> str:
+    """What an upload holds, for telling a repeat from another upload under the same key."""
+    digest = hashlib.file_digest(file, "sha256").hexdigest()
+    file.seek(0)
+    return digest

@@ -20,7 +20,7 @@ def client():
         region_name=settings.AWS_REGION,
         connect_timeout=settings.AI_CONNECT_TIMEOUT,
         read_timeout=settings.AI_READ_TIMEOUT,
-        retries={"max_attempts": settings.AI_MAX_ATTEMPTS, "mode": "standard"},
+        retries={"total_max_attempts": settings.AI_MAX_ATTEMPTS, "mode": "standard"},
     )
     return boto3.session.Session().client("bedrock-runtime", config=config)
 

@@ -1,14 +1,26 @@
 """What the OpenAPI document says about errors: one envelope, documented per status."""
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
+
+from langportal.idempotency import HEADER
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description=(
+        "Send the same key (1 to 255 visible ASCII characters) to retry safely: the change is made once and a "
+        "repeat gets the first answer again, for 24 hours. The same key for a different request is a 409."
+    ),
+)
 
 MEANINGS = {
     400: "The input is not valid (details name the fields).",
     401: "No token, or a token that is invalid or expired.",
     403: "The token's user may not do this.",
     404: "There is no such thing (or page).",
-    409: "It conflicts with the current state (changed meanwhile, ended, already used).",
+    409: "It conflicts with the current state (ended, or an Idempotency-Key used for another request).",
     413: "The file is too large.",
     415: "The file (or body) is not of an accepted type.",
     429: "Too many requests: wait the Retry-After seconds.",

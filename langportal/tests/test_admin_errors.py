@@ -1,16 +1,16 @@
 """The admin answers our errors with its own page and their status, never a 500."""
 
 import logging
-from unittest.mock import Mock
+from types import SimpleNamespace
 
 import pytest
-from botocore.stub import Stubber
 from django.test import Client
 
-from langportal.errors import Unavailable
+from langportal.local.strict import Fault
+from lrs import repositories as lrs_repo
+from lrs import services as lrs_services
 from vocabulary import repositories as repo
 from vocabulary import services
-from vocabulary.models import WordModel
 
 NOT_IDS = ["abc", "0", "007", "1.5", "-1", "²", "1234567890123", "9" * 2048]
 
@@ -107,11 +107,11 @@ def test_a_student_who_cannot_exist_is_404(teacher_browser, words):
             assert "No such student." in error_page(teacher_browser.get(url), 404)
 
 
-def test_resetting_a_student_who_cannot_exist_is_404_and_resets_nothing(teacher_browser, words, monkeypatch):
-    reset = Mock()
-    monkeypatch.setattr("lrs.services.history_reset", reset)
-    error_page(teacher_browser.post(f"/admin/lrs/students/{'a' * 129}/reset/"), 404)
-    assert not reset.called
+def test_resetting_a_student_who_cannot_exist_is_404_and_resets_nothing(teacher_browser, words):
+    odd = SimpleNamespace(sub="a" * 129, is_teacher=False)  # a user id no Cognito pool gives out
+    lrs_services.session_start(caller=odd, group_id=words["food"].id, activity="quiz")
+    error_page(teacher_browser.post(f"/admin/lrs/students/{odd.sub}/reset/"), 404)
+    assert lrs_repo.student_get(odd.sub).sessions_count == 1
 
 
 # --- 400: what cannot be asked ------------------------------------------------------
@@ -165,57 +165,68 @@ def test_add_words_takes_ids_as_the_api_does(teacher_browser, words):
 # --- 409: what the current state refuses --------------------------------------------
 
 
-def test_deleting_a_group_the_service_refuses_is_409(teacher_browser, words, monkeypatch):
-    monkeypatch.setattr(services, "group_delete", Mock(side_effect=repo.GroupNotEmpty()))
-    html = error_page(teacher_browser.post(f"/admin/vocabulary/groups/{words['food'].id}/delete/"), 409)
-    assert "The group still has words." in html and "<title>Conflict |" in html
-    assert repo.group_get(words["food"].id).word_count == 2 and group_words(words["food"].id) == ["3", "4"]
+def revision_on_form(html: str) -> str:
+    return html.split('name="revision" value="', 1)[1].split('"', 1)[0]
 
 
-def test_a_conflict_saving_a_word_is_409_on_its_form(teacher_browser, words, monkeypatch):
-    monkeypatch.setattr(services, "word_update", Mock(side_effect=repo.WordChanged()))
-    response = teacher_browser.post("/admin/vocabulary/words/3/change/", {"japanese": "水", "english": "ice water"})
+def test_saving_over_someone_elses_change_is_409_on_the_form(teacher_browser, words):
+    url = "/admin/vocabulary/words/3/change/"
+    opened = revision_on_form(teacher_browser.get(url).content.decode())
+    services.word_update(word_id="3", english="water (cold)", actor="another-teacher")
+    response = teacher_browser.post(url, {"japanese": "水", "english": "ice water", "revision": opened})
     html = admin_page(response, 409)
-    assert "The word was changed by someone else" in html and 'name="japanese"' in html
-    assert repo.word_get("3").english == "water"
+    assert "Someone else changed this word since you opened it" in html and 'value="ice water"' in html
+    assert repo.word_get("3").english == "water (cold)"
+    saved = teacher_browser.post(url, {"japanese": "水", "english": "ice water", "revision": revision_on_form(html)})
+    assert saved.status_code == 302  # having seen their change, the teacher saves on top of it
+    assert repo.word_get("3").english == "ice water"
 
 
-# --- 503: what is down --------------------------------------------------------------
+# --- 503: what is down or busy (the strict emulator's faults, as AWS would answer) ----
 
 
-def test_dynamodb_unavailable_is_503_with_retry_after(teacher_browser, words, settings, caplog):
-    with Stubber(WordModel._get_connection().connection.client) as stub:
-        stub.add_client_error("get_item", "ProvisionedThroughputExceededException", http_status_code=400)
-        with caplog.at_level(logging.WARNING, logger="langportal.admin_site"):
-            response = teacher_browser.get("/admin/vocabulary/words/3/change/")
-        stub.assert_no_pending_responses()
+def throttle_all(strict, *operations: str) -> None:
+    """Every attempt throttled: botocore gives up, the app is told DynamoDB is unavailable."""
+    strict.configure(throttle=Fault(1.0, operations=frozenset(operations)))
+
+
+def test_dynamodb_unavailable_is_503_with_retry_after(
+    teacher_browser, words, settings, caplog, strict_dynamodb, no_botocore_backoff
+):
+    throttle_all(strict_dynamodb, "GetItem")
+    with caplog.at_level(logging.WARNING, logger="langportal.admin_site"):
+        response = teacher_browser.get("/admin/vocabulary/words/3/change/")
     html = error_page(response, 503)
     assert response["Retry-After"] == str(settings.AWS_RETRY_AFTER)
     assert "The database is unavailable." in html and "retry in a few seconds" in html
     assert [record.levelno for record in caplog.records if record.name == "langportal.admin_site"] == [logging.WARNING]
 
 
-def test_unavailable_adding_a_word_is_503_on_its_form(teacher_browser, words, settings, monkeypatch):
-    monkeypatch.setattr(services, "word_create", Mock(side_effect=Unavailable()))
+def test_unavailable_adding_a_word_is_503_on_its_form(
+    teacher_browser, words, settings, strict_dynamodb, no_botocore_backoff
+):
+    throttle_all(strict_dynamodb, "TransactWriteItems")
     response = teacher_browser.post("/admin/vocabulary/words/add/", {"japanese": "猫", "english": "cat"})
     html = admin_page(response, 503)
     assert response["Retry-After"] == str(settings.AWS_RETRY_AFTER)
-    assert "A service we depend on is unavailable." in html and 'value="猫"' in html
+    assert "The database is unavailable." in html and 'value="猫"' in html
+    strict_dynamodb.configure(throttle=Fault())
     assert services.words_total() == 5
 
 
-def test_unavailable_deleting_a_word_is_503(teacher_browser, words, settings, monkeypatch):
-    monkeypatch.setattr(services, "word_delete", Mock(side_effect=Unavailable()))
+def test_a_write_that_keeps_losing_races_is_503(teacher_browser, words, settings, strict_dynamodb):
+    strict_dynamodb.configure(conflict=Fault(1.0, operations=frozenset({"TransactWriteItems"})))
     response = teacher_browser.post("/admin/vocabulary/words/5/delete/")
     assert "retry in a few seconds" in error_page(response, 503)
     assert response["Retry-After"] == str(settings.AWS_RETRY_AFTER)
+    strict_dynamodb.configure(conflict=Fault())
     assert repo.word_get("5") is not None
 
 
-def test_unavailable_on_the_study_pages_is_503(teacher_browser, words, settings, monkeypatch):
-    monkeypatch.setattr("lrs.services.dashboard", Mock(side_effect=Unavailable()))
+def test_unavailable_on_the_study_pages_is_503(teacher_browser, words, settings, strict_dynamodb, no_botocore_backoff):
+    throttle_all(strict_dynamodb, "BatchGetItem", "Query")
     response = teacher_browser.get("/admin/lrs/statistics/")
-    assert "A service we depend on is unavailable." in error_page(response, 503)
+    assert "The database is unavailable." in error_page(response, 503)
     assert response["Retry-After"] == str(settings.AWS_RETRY_AFTER)
 
 

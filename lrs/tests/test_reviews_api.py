@@ -3,9 +3,8 @@
 import json
 
 import pytest
-from botocore.stub import Stubber
 
-from langportal.dynamo import transaction_connection
+from langportal.local.strict import Fault
 from lrs import repositories as repo
 
 from .test_sessions_api import assert_error
@@ -96,11 +95,12 @@ def test_a_malformed_key_is_400(review, key, session, student_id):
     assert repo.session_get(student_id, session["id"]).review_items_count == 0
 
 
-def test_throttled_review_is_503_and_writes_nothing(review, session, student_id, settings):
-    with Stubber(transaction_connection().client) as stub:
-        for _ in range(5):
-            stub.add_client_error("TransactWriteItems", "ThrottlingException", http_status_code=400)
-        response = review("1", True)
+def test_throttled_review_is_503_and_writes_nothing(
+    review, session, student_id, settings, strict_dynamodb, no_botocore_backoff
+):
+    strict_dynamodb.configure(throttle=Fault(1.0, operations=frozenset({"TransactWriteItems"})))
+    response = review("1", True)
+    strict_dynamodb.configure(throttle=Fault())
     assert response.status_code == 503
     assert response["Retry-After"] == str(settings.AWS_RETRY_AFTER)
     assert repo.session_get(student_id, session["id"]).review_items_count == 0

@@ -3,6 +3,7 @@
 import io
 import wave
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 
@@ -35,3 +36,8 @@ def ogg_header() -> bytes:
 
 def m4a_header() -> bytes:
     return b"\0\0\0\x20ftypM4A \0\0\0\0M4A mp42isom" + b"\0" * 40
+
+
+def upload_file(data: bytes, name: str, content_type: str) -> SimpleUploadedFile:
+    """`data` as a browser would post it in a multipart form."""
+    return SimpleUploadedFile(name, data, content_type=content_type)

@@ -1,15 +1,17 @@
 """POST /api/words/upload: audio and images to S3, recognised by their bytes, processed."""
 
 import io
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
 from botocore.stub import Stubber
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from vocabulary import lambdas
+from vocabulary import lambdas, media, services
 from vocabulary import repositories as repo
 
 from . import samples
@@ -178,9 +180,9 @@ def test_json_body_is_415(teacher_api, words):
 def test_s3_outage_is_503_and_the_word_is_unchanged(teacher_api, words, settings):
     client = default_storage.connection.meta.client
     with Stubber(client) as stub:
-        for _ in range(settings.AWS_MAX_ATTEMPTS + 2):
-            stub.add_client_error("PutObject", "SlowDown", http_status_code=503)
+        stub.add_client_error("put_object", "SlowDown", http_status_code=503)
         response = upload(teacher_api, samples.wav())
+        stub.assert_no_pending_responses()
     assert response.status_code == 503
     assert response["Retry-After"]
     assert repo.word_get("1").audio_key is None
@@ -245,3 +247,26 @@ def test_lambda_ignores_a_file_its_word_no_longer_uses(teacher_api, words, setti
     upload(teacher_api, samples.mp3(), "b.mp3")
     assert lambdas.process_media(event(replaced), None) == {replaced: "ignored"}
     assert repo.word_get("1").audio_format is None
+
+
+def test_lambda_called_before_the_word_is_written_fails_until_it_is(words, settings):
+    """S3 may announce an upload before the upload has pointed its word at it: the
+    Lambda then fails, so that AWS delivers the event again, and the next try works."""
+    settings.MEDIA_PROCESSING = "lambda"
+    key = media.new_key("1", media.ACCEPTED["png"])
+    default_storage.save(key, ContentFile(samples.image("PNG", (300, 100))))  # the upload's first step
+    with pytest.raises(services.MediaPending):
+        lambdas.process_media(event(key), None)
+    word = repo.word_get("1")
+    repo.words_write([(word, repo.replace_word(word, image_key=key))])  # the upload's second step
+    assert lambdas.process_media(event(key), None) == {key: "processed"}
+    assert (repo.word_get("1").image_width, repo.word_get("1").image_height) == (300, 100)
+
+
+def test_lambda_gives_up_on_an_upload_that_failed(words, settings):
+    key = media.new_key("1", media.ACCEPTED["png"])
+    assert services.media_process(key=key) == "ignored"  # never stored, or taken back
+    default_storage.save(key, ContentFile(samples.image("PNG")))
+    later = datetime.now(UTC) + timedelta(seconds=services.PENDING_SECONDS + 1)
+    assert services.media_process(key=key, now=later) == "ignored"  # stored, never attached
+    assert repo.word_get("1").image_key is None
