@@ -42,7 +42,7 @@ class RecommendationsView(APIView):
     @extend_schema(
         operation_id="recommendations_list",
         parameters=[RecommendationQuery],
-        responses=responses({200: RecommendationsOutput}, 400, 403),
+        responses=responses({200: RecommendationsOutput}, 400, 403, 404),
         tags=["ai"],
     )
     def get(self, request, user_id: str):

@@ -68,7 +68,7 @@ class SessionListView(APIView):
     @extend_schema(
         operation_id="study_sessions_list",
         parameters=[CursorQuery],
-        responses=responses({200: SessionListOutput}, 400, 403),
+        responses=responses({200: SessionListOutput}, 400, 403, 404),
         examples=[SESSIONS_EXAMPLE],
         tags=["study sessions"],
     )
@@ -133,7 +133,9 @@ class SessionEndView(APIView):
 
 
 class ProgressView(APIView):
-    @extend_schema(operation_id="progress_retrieve", responses=responses({200: ProgressOutput}, 403), tags=["progress"])
+    @extend_schema(
+        operation_id="progress_retrieve", responses=responses({200: ProgressOutput}, 403, 404), tags=["progress"]
+    )
     def get(self, request, user_id: str):
         return Response(ProgressOutput(services.progress_get(caller=request.user, user_id=user_id)).data)
 
@@ -142,7 +144,7 @@ class WordStatsView(APIView):
     @extend_schema(
         operation_id="progress_words_list",
         parameters=[CursorQuery],
-        responses=responses({200: WordStatListOutput}, 400, 403),
+        responses=responses({200: WordStatListOutput}, 400, 403, 404),
         tags=["progress"],
     )
     def get(self, request, user_id: str):
@@ -162,7 +164,7 @@ class HistoryResetView(APIView):
     permission_classes = [IsTeacher]
 
     @extend_schema(
-        operation_id="progress_reset", request=None, responses=responses({204: None}, 403), tags=["progress"]
+        operation_id="progress_reset", request=None, responses=responses({204: None}, 403, 404), tags=["progress"]
     )
     def post(self, request, user_id: str):
         services.history_reset(caller=request.user, user_id=user_id)

@@ -19,7 +19,7 @@ MEANINGS = {
     400: "The input is not valid (details name the fields).",
     401: "No token, or a token that is invalid or expired.",
     403: "The token's user may not do this.",
-    404: "There is no such thing (or page).",
+    404: "There is no such thing (or page), or the id is not one we give out.",
     409: "It conflicts with the current state (ended, or an Idempotency-Key used for another request).",
     413: "The file is too large.",
     415: "The file (or body) is not of an accepted type.",
