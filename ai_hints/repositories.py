@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from ai_hints.models import HintCacheModel, RateCounterModel
 from langportal.dynamo import batch_get, dynamodb_errors
+from langportal.retry import retrying
 
 
 @dataclass(frozen=True)
@@ -18,23 +19,33 @@ class CachedHint:
 
 
 def hints_cached(keys: list[str]) -> dict[str, CachedHint]:
-    """The cached hints among these keys (one batch read; a cache may lag a second)."""
+    """The cached hints among these keys (one consistent batch read: a hint just made is
+    not asked of a model again)."""
     return {
-        item.key: CachedHint(item.key, item.hint, item.provider, item.model)
-        for item in batch_get(HintCacheModel, keys, consistent=False)
+        item.key: CachedHint(item.key, item.hint, item.provider, item.model) for item in batch_get(HintCacheModel, keys)
     }
 
 
 def hint_store(hint: CachedHint, *, now: datetime, keep: timedelta) -> None:
+    item = HintCacheModel(
+        hint.key, hint=hint.hint, provider=hint.provider, model=hint.model, created_at=now, expires_at=now + keep
+    )
+    retrying(lambda: _save(item))
+
+
+def _save(item: HintCacheModel) -> None:
     with dynamodb_errors():
-        HintCacheModel(
-            hint.key, hint=hint.hint, provider=hint.provider, model=hint.model, created_at=now, expires_at=now + keep
-        ).save()
+        item.save()
 
 
 def rate_count(key: str, *, expires_at: datetime) -> int:
     """Count one more request under `key` (atomic ADD) and return the new count."""
     counter = RateCounterModel(key)
-    with dynamodb_errors():
-        counter.update(actions=[RateCounterModel.count.add(1), RateCounterModel.expires_at.set(expires_at)])
-    return int(counter.count)
+
+    def count() -> int:
+        # A write refused for a conflict was not made: counting again counts once.
+        with dynamodb_errors():
+            counter.update(actions=[RateCounterModel.count.add(1), RateCounterModel.expires_at.set(expires_at)])
+        return int(counter.count)
+
+    return retrying(count)

@@ -68,7 +68,8 @@ class Idempotency:
         return f"{self.user_id}#{self.key}"
 
     def stored_answer(self) -> str | None:
-        """The answer stored under this key (JSON), or None when there is none.
+        """The answer stored under this key (JSON), or None when there is none (or it
+        expired: DynamoDB deletes expired items only within a day or two).
 
         The same key for another request is a 409: a client must not reuse keys.
         """
@@ -77,6 +78,8 @@ class Idempotency:
                 item = IdempotencyKeyModel.get(self._item_key, consistent_read=True)
             except IdempotencyKeyModel.DoesNotExist:
                 return None
+        if item.expires_at <= datetime.now(UTC):
+            return None
         if item.request != self.request:
             raise IdempotencyKeyReused()
         return item.result
@@ -106,7 +109,8 @@ class Claim:
             result=records.dumps(self.answer),
             expires_at=now + KEPT_FOR,
         )
-        transaction.put(item, condition=IdempotencyKeyModel.key.does_not_exist(), failure=KeyClaimed)
+        unclaimed = IdempotencyKeyModel.key.does_not_exist() | (IdempotencyKeyModel.expires_at <= now)
+        transaction.put(item, condition=unclaimed, failure=KeyClaimed)
 
 
 def idempotent(idempotency: Idempotency | None, answer_type: type[T], operation: Callable[[], T]) -> T:

@@ -454,7 +454,13 @@ def streaks_expiring(day: str, *, until: str) -> list[tuple[str, str]]:
 
 
 def streak_reset(user_id: str, expires_at: str) -> bool:
-    """Set a broken streak to 0, unless a review renewed it since; True when reset."""
+    """Set a broken streak to 0, unless a review renewed it since; True when reset.
+
+    The condition also takes a streak already reset, so that botocore resending the update
+    after its answer was lost finds it done, not refused.
+    """
+    unchanged = StudentModel.streak_expires_at == expires_at
+    done = StudentModel.streak_expires_at.does_not_exist() & (StudentModel.current_streak == 0)
 
     def reset() -> bool:
         try:
@@ -465,7 +471,7 @@ def streak_reset(user_id: str, expires_at: str) -> bool:
                         StudentModel.streak_expiry_day.remove(),
                         StudentModel.streak_expires_at.remove(),
                     ],
-                    condition=StudentModel.streak_expires_at == expires_at,
+                    condition=unchanged | done,
                 )
         except Conflict:
             return False

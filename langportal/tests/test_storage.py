@@ -1,10 +1,14 @@
 """The storage layer's own rules: typed transaction failures, bounded retries, batches."""
 
+import json
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from langportal import dynamo, retry
 from langportal.dynamo import Transaction, batch_get, batch_write
 from langportal.errors import Conflict, Contended, NotFound
+from langportal.idempotency import KEPT_FOR, Idempotency
 from langportal.models import SequenceModel
 
 
@@ -116,3 +120,16 @@ def test_batches_read_and_write_past_dynamodbs_request_limits(aws):
     assert sorted(int(item.value) for item in found) == list(range(230))
     batch_write(SequenceModel, deletes=[f"s{number}" for number in range(200)])
     assert SequenceModel.count() == 30
+
+
+def test_an_expired_idempotency_key_is_a_new_request(aws):
+    """DynamoDB deletes expired items late: a key past its day is free again all the same."""
+    old = Idempotency.of(user_id="u1", key="k-1", operation="create", arguments={"name": "a"})
+    old.claim({"answer": 1}).stage(
+        transaction := Transaction(), now=datetime.now(UTC) - KEPT_FOR - timedelta(seconds=1)
+    )
+    transaction.commit()
+    again = Idempotency.of(user_id="u1", key="k-1", operation="create", arguments={"name": "other"})
+    assert again.stored_answer() is None  # expired: not a reuse (409) either
+    again.record({"answer": 2})
+    assert json.loads(again.stored_answer()) == {"answer": 2}

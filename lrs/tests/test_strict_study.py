@@ -73,6 +73,41 @@ def test_the_streak_job_waits_out_a_review_holding_the_student(vocabulary_words,
     assert repo.student_get("u-streak").current_streak == 0
 
 
+def test_a_streak_reset_whose_answer_is_lost_is_counted_once(vocabulary_words, strict_dynamodb):
+    caller, monday = Caller("u-lost"), datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    session = services.session_start(caller=caller, group_id=vocabulary_words.id, activity="quiz", now=monday)
+    services.review_record(caller=caller, session_id=session.id, word_id="1", correct=True, now=monday)
+    strict_dynamodb.configure(lost=Fault(1.0, limit=1, operations=frozenset({"UpdateItem"})))
+    assert services.streaks_reset(now=monday + timedelta(days=3)) == 1  # botocore's resend finds it done
+    assert strict_dynamodb.faults["lost"] == 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/study_sessions/{user}/{long}",
+        "/api/progress/{long}",
+        "/api/progress/{long}/words",
+        "/api/study_sessions/{long}",
+        "/api/recommendations/{long}",
+    ],
+)
+def test_ids_aws_would_refuse_are_404_without_asking_it(teacher_api, make_tokens, strict_dynamodb, path):
+    user = make_tokens("student").user_id
+    response = teacher_api.get(path.format(user=user, long="A" * 2048))
+    assert response.status_code == 404
+    assert strict_dynamodb.faults["validation"] == 0
+
+
+def test_answers_for_a_session_id_aws_would_refuse_are_404(student_api, vocabulary_words, strict_dynamodb):
+    response = student_api.post(
+        f"/api/study_sessions/{'A' * 2048}/review", {"word_id": "1", "correct": True}, format="json"
+    )
+    assert response.status_code == 404
+    assert student_api.post(f"/api/study_sessions/{'A' * 2048}/end").status_code == 404
+    assert strict_dynamodb.faults["validation"] == 0
+
+
 @pytest.fixture
 def history(vocabulary_words):
     """A student with three sessions of twenty reviews."""
