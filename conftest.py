@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
+import shutil
 import zlib
+from collections import Counter
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from botocore.retries.standard import ExponentialBackoff
@@ -202,3 +206,25 @@ def assert_api_error(response, status: int, code: str) -> dict:
 def api_error():
     """`assert_api_error` for tests that take it as a fixture."""
     return assert_api_error
+
+
+# --- the faults strict DynamoDB injected into the end-to-end stacks, in the run's summary ---
+
+FAULTS_DIR = Path(__file__).resolve().parent / "test-artifacts" / "strict-faults"
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the run's controller, not an xdist worker
+        shutil.rmtree(FAULTS_DIR, ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter):
+    stacks = sorted(FAULTS_DIR.glob("*.json")) if FAULTS_DIR.is_dir() else []
+    if not stacks:
+        return
+    total: Counter[str] = Counter()
+    for stack in stacks:
+        total.update(json.loads(stack.read_text()))
+    terminalreporter.section("strict DynamoDB")
+    injected = ", ".join(f"{kind} {count}" for kind, count in sorted(total.items()) if count)
+    terminalreporter.write_line(f"faults injected into {len(stacks)} end-to-end stacks: {injected}")

@@ -9,6 +9,7 @@ from accounts.cognito import user_upsert
 from langportal import progress
 from langportal.dynamo import table_name
 from langportal.local import provision
+from langportal.retry import resending
 from vocabulary.seeding import STARTER_KEY, document_upload, seed_from_s3, starter_document
 
 
@@ -22,7 +23,10 @@ def prepare(*, seed: bool, endpoint: str) -> dict[str, str]:
     call_command("collectstatic", interactive=False, verbosity=0)
     if seed and table_name("words") in created:
         document_upload(bucket=settings.MEDIA_BUCKET, key=STARTER_KEY, document=starter_document())
-        _, result = seed_from_s3(bucket=settings.MEDIA_BUCKET, key=STARTER_KEY, progress=progress.bar)
+        # Importing again finishes what a failed try left, so a busy database is tried again.
+        _, result = resending(
+            lambda: seed_from_s3(bucket=settings.MEDIA_BUCKET, key=STARTER_KEY, progress=progress.bar)
+        )
         words, groups = len(result.created_words), len(result.created_groups)
         print(f"Loaded the starter vocabulary: {words} words in {groups} groups.")
     return {

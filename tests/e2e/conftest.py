@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +23,27 @@ from langportal.local.runner import read_env_file
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 120
+FAULTS_DIR = ROOT / "test-artifacts" / "strict-faults"  # summed up in the run's summary (conftest.py)
 
 pytestmark = pytest.mark.e2e
+
+# Every stack of the end-to-end tests runs its DynamoDB as AWS may behave, at rates seen on
+# busy tables (langportal/local/strict.py):
+# - lag_ms=1000, stale=1: every eventually consistent read misses the writes of the last
+#   second, the far end of what AWS documents ("usually within a second");
+# - throttle=0.03: 3% of requests throttled, a table near its on-demand ceiling;
+# - conflict=0.02 and contention_ms=10: 2% of writes meet another transaction, and a
+#   transaction holds its items for 10 ms, about as long as one takes on AWS;
+# - partial=0.2: a fifth of the batches come back partly unprocessed, as under throttling;
+# - lost=0.02: 2% of the answers to writes are lost after the write was made.
+# The seed makes a failing run replayable (LOCAL_AWS_STRICT_SEED).
+STRICT = (
+    "lag_ms=1000,stale=1,throttle=0.03,conflict=0.02,contention_ms=10,partial=0.2,lost=0.02,"
+    f"seed={os.environ.get('LOCAL_AWS_STRICT_SEED', '20261202')}"
+)
+# What the app is given to work with such a table: four attempts per request (one more
+# than the default), and clients told to come back after a second.
+STRICT_APP_SETTINGS = {"LOCAL_AWS_STRICT": STRICT, "AWS_MAX_ATTEMPTS": "4", "AWS_RETRY_AFTER": "1"}
 
 
 CONFIGURATION_PREFIXES = ("AWS_", "COGNITO_", "DJANGO_", "DYNAMODB_", "MEDIA_", "LANGPORTAL_", "LOCAL_", "DATABASE_URL")
@@ -68,6 +88,7 @@ class Stack:
         return read_env_file(self.env_file)
 
     def start(self) -> Stack:
+        """`python -m langportal.local` on these ports, with strict DynamoDB."""
         command = [
             sys.executable,
             "-m",
@@ -79,7 +100,7 @@ class Stack:
             "--data-dir",
             str(self.data_dir),
         ]
-        environment = clean_environment()
+        environment = clean_environment(**STRICT_APP_SETTINGS)
         started_at = self.log.stat().st_size if self.log.exists() else 0  # a restart appends to the log
         with self.log.open("a") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=environment)
@@ -92,13 +113,17 @@ class Stack:
         return self
 
     def stop(self) -> int | None:
-        """Ctrl-C, as a developer would."""
+        """Ctrl-C, as a developer would; keeps the faults strict DynamoDB injected."""
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
                 self.process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        faults = self.data_dir / "strict-faults.json"
+        if faults.is_file():
+            FAULTS_DIR.mkdir(parents=True, exist_ok=True)
+            (FAULTS_DIR / f"{self.data_dir.name}-{self.port}.json").write_bytes(faults.read_bytes())
         return self.process.returncode if self.process else None
 
     def manage(self, *arguments: str) -> subprocess.CompletedProcess:
@@ -114,6 +139,21 @@ class Stack:
 
     def cognito(self):
         return self.client("cognito-idp")
+
+    def user_signed_in(self, username: str, group: str = "students") -> str:
+        """A new user of the stack's pool, made straight in Cognito (quicker than
+        `local_user`, for tests that need many); returns their ID token."""
+        settings, cognito = self.settings(), self.cognito()
+        pool, password = settings["COGNITO_USER_POOL_ID"], f"Pw-{uuid.uuid4().hex}"
+        cognito.admin_create_user(UserPoolId=pool, Username=username, MessageAction="SUPPRESS")
+        cognito.admin_set_user_password(UserPoolId=pool, Username=username, Password=password, Permanent=True)
+        cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=group)
+        answer = cognito.initiate_auth(
+            ClientId=settings["COGNITO_APP_CLIENT_IDS"],
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": username, "PASSWORD": password},
+        )
+        return answer["AuthenticationResult"]["IdToken"]
 
     def client(self, service: str):
         """A boto3 client of the stack's emulator."""
@@ -132,7 +172,10 @@ def app_server(stack: Stack, **environment: str):
     with `environment` on top; yields (url, its log file) once it answers /healthz."""
     port = free_port()
     settings = clean_environment(
-        LANGPORTAL_ENV_FILE=str(stack.env_file), PORT=str(port), WEB_CONCURRENCY="1", **environment
+        LANGPORTAL_ENV_FILE=str(stack.env_file),
+        PORT=str(port),
+        WEB_CONCURRENCY="1",
+        **{**STRICT_APP_SETTINGS, **environment},
     )
     log = stack.data_dir / f"server-{port}.log"
     with log.open("w") as output:
@@ -159,17 +202,35 @@ def app_server(stack: Stack, **environment: str):
 
 
 class Api:
-    """requests against the stack with one user's bearer token."""
+    """requests against the stack with one user's bearer token, as a careful client: a 503
+    is tried again after its Retry-After (up to `retries` times), and a write goes under an
+    Idempotency-Key of its own (unless it names one), so that trying it again is safe."""
 
-    def __init__(self, base: str, token: str | None):
+    def __init__(self, base: str, token: str | None, *, retries: int = 4):
         self.base = base
+        self.retries = retries
         self.session = requests.Session()
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
 
     def __getattr__(self, method: str):
         call = getattr(self.session, method)
-        return lambda path, **kwargs: call(f"{self.base}{path}", timeout=30, **kwargs)
+
+        def send(path: str, **kwargs) -> requests.Response:
+            if method in WRITES:
+                kwargs["headers"] = {"Idempotency-Key": f"e2e-{uuid.uuid4()}", **kwargs.get("headers", {})}
+            response = call(f"{self.base}{path}", timeout=30, **kwargs)
+            for _ in range(self.retries):
+                if response.status_code != 503:
+                    break
+                time.sleep(int(response.headers.get("Retry-After", 1)))
+                response = call(f"{self.base}{path}", timeout=30, **kwargs)
+            return response
+
+        return send
+
+
+WRITES = frozenset({"post", "put", "patch", "delete"})
 
 
 @pytest.fixture(scope="session")

@@ -100,7 +100,7 @@ def s3_cut_off(stack):
 
 def test_s3_outage_is_503_and_the_word_is_unchanged(s3_cut_off, teacher_tokens, student):
     before = student.get("/api/words/7").json()
-    response = upload(Api(s3_cut_off, teacher_tokens["id_token"]), samples.wav(), word_id="7")
+    response = upload(Api(s3_cut_off, teacher_tokens["id_token"], retries=0), samples.wav(), word_id="7")
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "service_unavailable"
     assert response.headers["Retry-After"]

@@ -1,6 +1,7 @@
 """schemathesis against the real server: every operation of docs/openapi.yaml, with
-valid and invalid data, as a teacher and as a student. No 5xx, no response that breaks
-the document, no status it does not list.
+valid and invalid data, as a teacher and as a student. No 5xx but a 503 with Retry-After
+(the stack's DynamoDB is as busy as AWS may be), no response that breaks the document, no
+status it does not list.
 
 It runs on a stack of its own, since a teacher's fuzzing deletes and renames things.
 """
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.xdist_group("schema
 
 CHECKS = ",".join(
     (
-        "not_a_server_error",
+        "only_503_with_retry_after",  # ours (schemathesis_checks.py): the strict stack may be busy
         "status_code_conformance",
         "content_type_conformance",
         "response_schema_conformance",
@@ -78,7 +79,7 @@ def test_the_api_keeps_its_document(fuzzed, user, tmp_path):
             str(ROOT / "test-artifacts" / f"schemathesis-{user}"),
         ],
         cwd=tmp_path,
-        env=clean_environment(),
+        env=clean_environment(SCHEMATHESIS_HOOKS="tests.e2e.schemathesis_checks", PYTHONPATH=str(ROOT)),
         capture_output=True,
         text=True,
         timeout=600,

@@ -90,17 +90,23 @@ def test_bad_answers_are_refused(learner):
 
 
 def test_parallel_reviews_are_all_counted(stack, learner):
-    """200 answers from 20 clients at once: nothing lost, nothing counted twice."""
+    """200 answers from 20 clients at once, each retrying a 503 with its Idempotency-Key:
+    nothing lost, nothing counted twice."""
     api, user_id = learner
     session = start(api)
     token = api.session.headers["Authorization"].removeprefix("Bearer ")
     answers = [(str(1 + number % 10), number % 3 != 0) for number in range(REVIEWS)]
+    run = uuid.uuid4().hex[:8]
 
     def client_run(client_number: int) -> list[int]:
         client = Api(stack.url, token)
-        mine = answers[client_number::CLIENTS]
         path = f"/api/study_sessions/{session['id']}/review"
-        return [client.post(path, json={"word_id": word, "correct": correct}).status_code for word, correct in mine]
+        statuses = []
+        for number in range(client_number, REVIEWS, CLIENTS):
+            word, correct = answers[number]
+            key = {"Idempotency-Key": f"answer-{run}-{number}"}
+            statuses.append(client.post(path, json={"word_id": word, "correct": correct}, headers=key).status_code)
+        return statuses
 
     with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
         statuses = [status for run in pool.map(client_run, range(CLIENTS)) for status in run]
@@ -116,6 +122,21 @@ def test_parallel_reviews_are_all_counted(stack, learner):
         assert (stats[word]["correct_count"], stats[word]["wrong_count"]) == (expected_right, expected_wrong)
     progress = api.get(f"/api/progress/{user_id}").json()
     assert (progress["reviews_count"], progress["words_studied"]) == (REVIEWS, 10)
+
+
+def test_a_review_right_after_each_start_finds_its_session(stack):
+    """20 students at once start a session and answer at once: reads after writes see them."""
+
+    def pair(number: int) -> tuple[int, int]:
+        api = Api(stack.url, stack.user_signed_in(f"pair-{uuid.uuid4().hex[:8]}-{number}"))
+        started = api.post("/api/study_sessions", json={"group_id": "1", "activity": "flashcards"})
+        answered = api.post(
+            f"/api/study_sessions/{started.json()['id']}/review", json={"word_id": "1", "correct": True}
+        )
+        return started.status_code, answered.status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(pair, range(20))) == [(201, 201)] * 20
 
 
 def test_teacher_reads_and_resets_a_student(stack, teacher, learner):
