@@ -165,6 +165,24 @@ def _fresh_dynamodb_clients(patch: pytest.MonkeyPatch):
         transaction_connection.cache_clear()
 
 
+class HandClock:
+    """A monotonic clock that moves only when a test moves it: waits without sleeping."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def hand_clock() -> HandClock:
+    return HandClock()
+
+
 @pytest.fixture
 def no_botocore_backoff(monkeypatch):
     """botocore waits up to a second, then two, between throttled attempts: tests of what is

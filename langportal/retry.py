@@ -50,12 +50,7 @@ def retrying(operation: Callable[[], T], *, backoff: Backoff = BACKOFF) -> T:
     `operation` must do its reads itself, so each attempt works on fresh data. The last
     attempt's Contended reaches the caller (a 503 with Retry-After).
     """
-    for delay in backoff.delays():
-        try:
-            return operation()
-        except Contended:
-            time.sleep(delay)
-    return operation()
+    return _repeated(operation, Contended, backoff)
 
 
 def waits(backoff: Backoff = BACKOFF) -> Iterator[bool]:
@@ -72,9 +67,13 @@ def resending(operation: Callable[[], T], *, backoff: Backoff = RESEND) -> T:
     Only for operations that are safe to repeat (made under an Idempotency-Key): an
     answer lost past botocore's last attempt may hide a write that was made.
     """
+    return _repeated(operation, Unavailable, backoff)
+
+
+def _repeated(operation: Callable[[], T], failure: type[Exception], backoff: Backoff) -> T:
     for delay in backoff.delays():
         try:
             return operation()
-        except Unavailable:
+        except failure:
             time.sleep(delay)
     return operation()

@@ -67,27 +67,16 @@ def verify(token: str) -> dict:
     return authentication.CognitoTokenValidator().validate(token)
 
 
-class Clock:
-    """A monotonic clock the tests move by hand."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
-def clock(aws, settings) -> Clock:
+def clock(aws, settings, hand_clock):
     """The process's key set, reading a clock the test moves."""
-    tick = Clock()
     authentication._key_sets[settings.COGNITO_JWKS_URL] = authentication.KeySet(
-        settings.COGNITO_JWKS_URL, ttl=settings.COGNITO_JWKS_TTL, stale=settings.COGNITO_JWKS_STALE_SECONDS, clock=tick
+        settings.COGNITO_JWKS_URL,
+        ttl=settings.COGNITO_JWKS_TTL,
+        stale=settings.COGNITO_JWKS_STALE_SECONDS,
+        clock=hand_clock,
     )
-    return tick
+    return hand_clock
 
 
 @pytest.fixture

@@ -78,22 +78,9 @@ def refusal(call, **parameters) -> dict:
     return error.value.response
 
 
-class Clock:
-    """The strict layer's clock, moved by hand: lag and contention without sleeping."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
-def clock(strict_dynamodb) -> Clock:
-    strict_dynamodb.clock = Clock()
+def clock(strict_dynamodb, hand_clock):
+    strict_dynamodb.clock = hand_clock
     return strict_dynamodb.clock
 
 
