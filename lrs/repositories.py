@@ -8,6 +8,7 @@ one transaction. Access patterns and consistency: docs/data-model.md.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -385,19 +386,20 @@ def group_tallies(group_ids: list[str]) -> dict[str, Counter]:
 
 
 def most_missed_words(*, limit: int) -> list[Counter]:
-    """Words with the most wrong answers, most first, counted over every shard.
+    """About the `limit` words with the most wrong answers, most first, with exact tallies.
 
-    Each shard's partition of the index most-missed names its most missed words; their
-    counters are then read whole.
+    Each shard's partition of the index most-missed gives its most missed words; their
+    wrong answers summed over the partitions choose the `limit` words whose tallies are
+    then read whole (eventually consistent: statistics may lag a second).
     """
+    wrong: dict[str, int] = defaultdict(int)
     with dynamodb_errors():
-        candidates = {
-            item.word_id
-            for shard in range(COUNTER_SHARDS)
-            for item in StatCounterModel.most_missed.query(f"word#{shard}", scan_index_forward=False, limit=limit)
-        }
-    tallies = _tallies("word", sorted(candidates))
-    return sorted(tallies.values(), key=lambda tally: tally.correct - tally.reviews)[:limit]
+        for shard in range(COUNTER_SHARDS):
+            for item in StatCounterModel.most_missed.query(f"word#{shard}", scan_index_forward=False, limit=limit):
+                wrong[item.word_id] += int(item.wrong)
+    chosen = sorted(wrong, key=lambda word_id: -wrong[word_id])[:limit]
+    tallies = _tallies("word", chosen)
+    return sorted(tallies.values(), key=lambda tally: tally.correct - tally.reviews)
 
 
 # --- word statistics and students ----------------------------------------------------
