@@ -228,11 +228,6 @@ def session_end(user_id: str, session_id: str, ended_at: datetime, *, claim: Cla
 # --- reviews -------------------------------------------------------------------------
 
 
-def review_get(session_id: str, review_id: str) -> Review | None:
-    item = _get(ReviewModel, session_id, review_id)
-    return _review(item) if item else None
-
-
 def reviews_page(session_id: str, *, limit: int, start: dict | None = None) -> Cursor:
     """A session's reviews in the order they were given."""
     return _page(
