@@ -148,6 +148,13 @@ def identity(*, sub: str) -> dict | None:
     }
 
 
+def sign_out_everywhere(*, username: str) -> None:
+    """Revoke every token Cognito issued to the user (AdminUserGlobalSignOut)."""
+    cognito, pool_id = aws.client("cognito-idp"), settings.COGNITO_USER_POOL_ID
+    with aws.unavailable_on_outage("Cognito"), contextlib.suppress(cognito.exceptions.UserNotFoundException):
+        cognito.admin_user_global_sign_out(UserPoolId=pool_id, Username=username)
+
+
 @dataclass(frozen=True)
 class Member:
     username: str

@@ -1,4 +1,5 @@
-"""Users are a cache of Cognito identities: created or refreshed from token claims."""
+"""Users are a cache of Cognito identities, created or refreshed from token claims; the
+admin's sessions live in DynamoDB, which every web instance shares."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils.crypto import salted_hmac
+from pynamodb.attributes import TTLAttribute, UnicodeAttribute
+from pynamodb.models import Model
 
 from accounts import roles
+from langportal.dynamo import BaseMeta, table_name
 
 
 class CognitoUserManager(UserManager):
@@ -69,3 +73,15 @@ class User(AbstractUser):
         return salted_hmac(
             "accounts.User.get_session_auth_hash", f"{self.sub}:{self.is_staff}:{self.is_superuser}", algorithm="sha256"
         ).hexdigest()
+
+
+class AdminSessionModel(Model):
+    """One admin session (see accounts/sessions.py), under a hash of its cookie's key: whoever
+    can read the table cannot sign in with what they read."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("admin-sessions")
+
+    key = UnicodeAttribute(hash_key=True)
+    data = UnicodeAttribute()  # Django's signed, encoded session dictionary
+    expires_at = TTLAttribute()  # DynamoDB deletes expired sessions within days; reads check it first

@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from accounts import admin_access
 from accounts.forms import CognitoLoginForm
 from langportal.errors import DomainError
 
@@ -43,16 +44,29 @@ class AdminSite(admin.AdminSite):
     login_form = CognitoLoginForm
 
     def admin_view(self, view, cacheable=False):
-        """Django's wrapper (sign-in, CSRF, no caching), answering our errors with the error page."""
+        """Django's wrapper (sign-in, CSRF, no caching), answering our errors with the error
+        page: those of the view, and those of the sign-in check (a session or Cognito down)."""
+        wrapped = super().admin_view(view, cacheable)
 
-        @functools.wraps(view)
+        @functools.wraps(wrapped)
         def answering_errors(request, *args, **kwargs):
             try:
-                return view(request, *args, **kwargs)
+                return wrapped(request, *args, **kwargs)
             except DomainError as error:
                 return self.error_page(request, error)
 
-        return super().admin_view(answering_errors, cacheable)
+        return answering_errors
+
+    def login(self, request, extra_context=None):
+        try:
+            return super().login(request, extra_context)
+        except DomainError as error:  # the session could not be stored
+            admin_access.drawn_for_nobody(request)
+            return self.error_page(request, error)
+
+    def has_permission(self, request) -> bool:
+        """A teacher whom Cognito still knows as one (asked again when it is due)."""
+        return admin_access.still_staff(request)
 
     def error_page(self, request, error: DomainError) -> TemplateResponse:
         """The admin's page for an error a service raised, with its status."""

@@ -47,7 +47,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.sessions.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -84,9 +84,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.CognitoBackend"]
-# Admin sessions live in a signed cookie: any server can read them, none stores them.
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# Admin sessions live in DynamoDB (accounts/sessions.py): shared by every instance, ended
+# everywhere by signing out, and re-checked against Cognito (accounts/admin_access.py).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_SECONDS", default=8 * 3600)
+# Seconds a teacher's role is trusted before Cognito is asked again (and always before a change).
+ADMIN_COGNITO_RECHECK_SECONDS = env.int("ADMIN_COGNITO_RECHECK_SECONDS", default=300)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
 # Behind API Gateway and the load balancer, TLS ends before us; they say so in this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

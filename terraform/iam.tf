@@ -73,6 +73,7 @@ data "aws_iam_policy_document" "app" {
       "cognito-idp:ListUsersInGroup",
       "cognito-idp:AdminListGroupsForUser",
       "cognito-idp:AdminGetUser",
+      "cognito-idp:AdminUserGlobalSignOut",
     ]
     resources = [aws_cognito_user_pool.main.arn]
   }

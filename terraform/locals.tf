@@ -30,6 +30,7 @@ locals {
 
   # The tables of terraform/dynamodb.tf.json (generated from the models).
   app_tables = [
+    aws_dynamodb_table.admin_sessions,
     aws_dynamodb_table.audit,
     aws_dynamodb_table.groups,
     aws_dynamodb_table.hint_cache,

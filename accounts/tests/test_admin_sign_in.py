@@ -66,7 +66,7 @@ def test_a_new_password_challenge_is_explained(client, aws):
 
 
 @pytest.mark.django_db
-def test_sessions_live_in_a_signed_cookie_any_server_can_read(client, teacher):
+def test_any_server_reads_a_session_even_one_that_never_saw_the_teacher(client, teacher):
     sign_in(client, "sensei", teacher)
     assert settings.SESSION_COOKIE_NAME in client.cookies
     User.objects.all().delete()  # another server: it has never seen this teacher

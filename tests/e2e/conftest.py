@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -140,16 +141,24 @@ class Stack:
     def cognito(self):
         return self.client("cognito-idp")
 
-    def user_signed_in(self, username: str, group: str = "students") -> str:
+    def user_created(self, username: str, group: str = "students") -> str:
         """A new user of the stack's pool, made straight in Cognito (quicker than
-        `local_user`, for tests that need many); returns their ID token."""
-        settings, cognito = self.settings(), self.cognito()
-        pool, password = settings["COGNITO_USER_POOL_ID"], f"Pw-{uuid.uuid4().hex}"
+        `local_user`, for tests that need many); returns their password."""
+        cognito, pool, password = self.cognito(), self.pool_id, f"Pw-{uuid.uuid4().hex}"
         cognito.admin_create_user(UserPoolId=pool, Username=username, MessageAction="SUPPRESS")
         cognito.admin_set_user_password(UserPoolId=pool, Username=username, Password=password, Permanent=True)
         cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=group)
-        answer = cognito.initiate_auth(
-            ClientId=settings["COGNITO_APP_CLIENT_IDS"],
+        return password
+
+    @property
+    def pool_id(self) -> str:
+        return self.settings()["COGNITO_USER_POOL_ID"]
+
+    def user_signed_in(self, username: str, group: str = "students") -> str:
+        """A new user of the stack's pool, signed in; returns their ID token."""
+        password = self.user_created(username, group)
+        answer = self.cognito().initiate_auth(
+            ClientId=self.settings()["COGNITO_APP_CLIENT_IDS"],
             AuthFlow="USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": username, "PASSWORD": password},
         )
@@ -231,6 +240,41 @@ class Api:
 
 
 WRITES = frozenset({"post", "put", "patch", "delete"})
+
+
+class AdminBrowser:
+    """A browser on the admin at `base`: it keeps its cookies and posts forms with their CSRF
+    token and a Referer, as Django expects of a browser. Redirects are not followed."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.session = requests.Session()
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.session.get(f"{self.base}{path}", timeout=60, allow_redirects=False, **kwargs)
+
+    def csrf(self, path: str) -> str:
+        page = self.get(path)
+        assert page.status_code == 200, (page.status_code, page.headers.get("Location"))
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+
+    def post(self, path: str, fields: dict, *, token_from: str | None = None, **kwargs) -> requests.Response:
+        """Post a form found at `token_from` (by default `path` itself)."""
+        url = f"{self.base}{path}"
+        fields = {"csrfmiddlewaretoken": self.csrf(token_from or path), **fields}
+        return self.session.post(url, fields, headers={"Referer": url}, timeout=120, allow_redirects=False, **kwargs)
+
+    def sign_in(self, username: str, password: str) -> requests.Response:
+        return self.post("/admin/login/?next=/admin/", {"username": username, "password": password})
+
+    def signed_in(self, username: str, password: str) -> AdminBrowser:
+        answer = self.sign_in(username, password)
+        assert answer.status_code == 302 and answer.headers["Location"] == "/admin/", answer.text
+        return self
+
+    @property
+    def cookies(self):
+        return self.session.cookies
 
 
 @pytest.fixture(scope="session")
