@@ -1,6 +1,6 @@
-"""AI hint tables: the hint cache and per-user request counters."""
+"""AI hint tables: the hint cache (request counters are langportal.ratelimit's)."""
 
-from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
 from langportal.dynamo import BaseMeta, table_name
@@ -19,13 +19,3 @@ class HintCacheModel(Model):
     created_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
 
-
-class RateCounterModel(Model):
-    """How many requests a user made in one minute (`<what>#<user>#<minute>`)."""
-
-    class Meta(BaseMeta):
-        table_name = table_name("rate-counters")
-
-    key = UnicodeAttribute(hash_key=True)
-    count = NumberAttribute(default=0)
-    expires_at = TTLAttribute()

@@ -1,11 +1,11 @@
-"""The only code that reads and writes the hint cache and rate counters."""
+"""The only code that reads and writes the hint cache."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ai_hints.models import HintCacheModel, RateCounterModel
+from ai_hints.models import HintCacheModel
 from langportal.dynamo import batch_get, dynamodb_errors
 from langportal.retry import retrying
 
@@ -37,15 +37,3 @@ def _save(item: HintCacheModel) -> None:
     with dynamodb_errors():
         item.save()
 
-
-def rate_count(key: str, *, expires_at: datetime) -> int:
-    """Count one more request under `key` (atomic ADD) and return the new count."""
-    counter = RateCounterModel(key)
-
-    def count() -> int:
-        # A write refused for a conflict was not made: counting again counts once.
-        with dynamodb_errors():
-            counter.update(actions=[RateCounterModel.count.add(1), RateCounterModel.expires_at.set(expires_at)])
-        return int(counter.count)
-
-    return retrying(count)

@@ -20,6 +20,7 @@ from ai_hints import backends, dictionary
 from ai_hints import repositories as repo
 from ai_hints.backends.base import LINK, PROMPT_VERSION, BackendFailed, HintBackend, HintRequest
 from ai_hints.repositories import CachedHint
+from langportal import ratelimit
 from langportal.errors import TooManyRequests, Unavailable
 from lrs import services as lrs
 from vocabulary import japanese as ja
@@ -77,14 +78,11 @@ def hint_clean(text: str) -> str:
 
 def rate_check(*, user_id: str, now: datetime) -> None:
     """At most AI_HINT_RATE_LIMIT hint requests per user per minute (429 past that)."""
-    minute = int(now.timestamp()) // 60
-    next_minute = datetime.fromtimestamp((minute + 1) * 60, UTC)
-    count = repo.rate_count(f"hints#{user_id}#{minute}", expires_at=next_minute + timedelta(minutes=1))
-    if count > settings.AI_HINT_RATE_LIMIT:
-        wait = max(1, int((next_minute - now).total_seconds() + 0.999))
+    minute = ratelimit.Window(f"hints#{user_id}", 60, now)
+    if ratelimit.count(minute) > settings.AI_HINT_RATE_LIMIT:
         raise TooManyRequests(
             f"At most {settings.AI_HINT_RATE_LIMIT} hints a minute.",
-            retry_after=wait,
+            retry_after=minute.retry_after,
             details={"limit_per_minute": settings.AI_HINT_RATE_LIMIT},
         )
 

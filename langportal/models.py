@@ -1,4 +1,4 @@
-"""Tables shared by every app: ordered indexes, id sequences and Idempotency-Keys."""
+"""Tables shared by every app: ordered indexes, id sequences, Idempotency-Keys and rate counters."""
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
@@ -47,4 +47,15 @@ class IdempotencyKeyModel(Model):
     key = UnicodeAttribute(hash_key=True)
     request = UnicodeAttribute(null=True)  # a fingerprint of the operation and its arguments
     result = UnicodeAttribute(null=True)  # the answer, JSON
+    expires_at = TTLAttribute()
+
+
+class RateCounterModel(Model):
+    """How many requests one caller made in one window (see langportal/ratelimit.py)."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("rate-counters")
+
+    key = UnicodeAttribute(hash_key=True)
+    count = NumberAttribute(default=0)
     expires_at = TTLAttribute()

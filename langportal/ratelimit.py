@@ -1,0 +1,67 @@
+"""Fixed-window counters in DynamoDB, which every instance shares: hint requests per user,
+failed admin sign-ins per user and per address.
+
+A counter `<key>#<window>` counts within one window of `seconds` (atomic ADD), and expires
+with the window after next. A request counted twice (an answer lost and resent) counts
+against the caller, never for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from pynamodb.exceptions import DoesNotExist
+
+from langportal.dynamo import dynamodb_errors
+from langportal.models import RateCounterModel
+from langportal.retry import retrying
+
+
+@dataclass(frozen=True)
+class Window:
+    """The window of `seconds` that holds `now`."""
+
+    key: str
+    seconds: int
+    now: datetime
+
+    @property
+    def index(self) -> int:
+        return int(self.now.timestamp()) // self.seconds
+
+    @property
+    def ends_at(self) -> datetime:
+        return datetime.fromtimestamp((self.index + 1) * self.seconds, UTC)
+
+    @property
+    def retry_after(self) -> int:
+        """Whole seconds until the window ends, at least 1 (for Retry-After)."""
+        return max(1, int((self.ends_at - self.now).total_seconds() + 0.999))
+
+    @property
+    def counter_key(self) -> str:
+        return f"{self.key}#{self.index}"
+
+
+def count(window: Window) -> int:
+    """Count one more in `window` and return the new count."""
+    counter = RateCounterModel(window.counter_key)
+    expires_at = window.ends_at + timedelta(seconds=window.seconds)
+
+    def add() -> int:
+        # A write refused for a conflict was not made: counting again counts once.
+        with dynamodb_errors():
+            counter.update(actions=[RateCounterModel.count.add(1), RateCounterModel.expires_at.set(expires_at)])
+        return int(counter.count)
+
+    return retrying(add)
+
+
+def counted(window: Window) -> int:
+    """How many `window` has counted so far (a consistent read)."""
+    with dynamodb_errors():
+        try:
+            return int(RateCounterModel.get(window.counter_key, consistent_read=True).count)
+        except DoesNotExist:
+            return 0
