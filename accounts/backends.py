@@ -12,7 +12,8 @@ from accounts.models import User
 class CognitoBackend(BaseBackend):
     """Django authentication against the user pool (InitiateAuth, USER_PASSWORD_AUTH).
 
-    Raises cognito.ChallengeRequired when Cognito wants more than a password, and
+    Raises cognito.ChallengeRequired when Cognito wants more than a password (a one-time
+    code, for those who have set one up), and
     Unavailable when Cognito cannot be reached; a wrong password is None, as Django
     expects.
     """
@@ -23,8 +24,9 @@ class CognitoBackend(BaseBackend):
         tokens = cognito.sign_in(username=username, password=password)
         if tokens is None:
             return None
-        claims = CognitoTokenValidator().validate(tokens.id_token)
-        return User.objects.get_or_create_for_cognito(claims)
+        user = User.objects.get_or_create_for_cognito(CognitoTokenValidator().validate(tokens.id_token))
+        user.cognito_tokens = tokens  # for a second factor's setup, which needs the access token
+        return user
 
     def get_user(self, user_id: str) -> User | None:
         """The user of a session: this server's copy, or Cognito's when it has none."""

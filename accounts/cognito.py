@@ -100,15 +100,34 @@ def user_upsert(*, username: str, group: str, password: str | None = None, pool_
 
 
 class ChallengeRequired(Exception):
-    """Cognito wants more than a password (a new password, a second factor...)."""
+    """Cognito wants more than a password (a new password, a second factor...): `session`
+    is Cognito's handle on the sign-in, to answer the challenge with."""
 
-    def __init__(self, challenge: str):
-        self.challenge = challenge
+    def __init__(self, challenge: str, *, username: str = "", session: str = ""):
+        self.challenge, self.username, self.session = challenge, username, session
         super().__init__(challenge)
 
 
+TOTP_CHALLENGE = "SOFTWARE_TOKEN_MFA"
+
+
+class WrongCode(Exception):
+    """The one-time code does not match (or came too late for its 30 seconds)."""
+
+
+class SignInExpired(Exception):
+    """Cognito's handle on a sign-in, or the token of one, is no longer valid: start again."""
+
+
+def _tokens(result: dict) -> Tokens:
+    if "ChallengeName" in result:
+        raise ChallengeRequired(result["ChallengeName"], session=result.get("Session", ""))
+    tokens = result["AuthenticationResult"]
+    return Tokens(tokens["IdToken"], tokens["AccessToken"], tokens.get("RefreshToken", ""), "")
+
+
 def sign_in(*, username: str, password: str) -> Tokens | None:
-    """Tokens for a username and password, or None when they are wrong."""
+    """Tokens for a username and password, or None when they are wrong (or the user is disabled)."""
     cognito = aws.client("cognito-idp")
     try:
         with aws.unavailable_on_outage("Cognito"):
@@ -119,10 +138,54 @@ def sign_in(*, username: str, password: str) -> Tokens | None:
             )
     except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.UserNotFoundException):
         return None
-    if "ChallengeName" in result:
-        raise ChallengeRequired(result["ChallengeName"])
-    tokens = result["AuthenticationResult"]
-    return Tokens(tokens["IdToken"], tokens["AccessToken"], tokens.get("RefreshToken", ""), "")
+    try:
+        return _tokens(result)
+    except ChallengeRequired as challenge:
+        raise ChallengeRequired(challenge.challenge, username=username, session=challenge.session) from None
+
+
+def totp_answer(*, username: str, session: str, code: str) -> Tokens:
+    """Finish a sign-in that Cognito challenged for a one-time code."""
+    cognito = aws.client("cognito-idp")
+    with _totp_errors(cognito), aws.unavailable_on_outage("Cognito"):
+        result = cognito.respond_to_auth_challenge(
+            ClientId=settings.COGNITO_APP_CLIENT_IDS[0],
+            ChallengeName=TOTP_CHALLENGE,
+            Session=session,
+            ChallengeResponses={"USERNAME": username, f"{TOTP_CHALLENGE}_CODE": code},
+        )
+    return _tokens(result)
+
+
+def totp_secret(*, access_token: str) -> str:
+    """A new authenticator secret (base32) for the signed-in user, not yet in use."""
+    cognito = aws.client("cognito-idp")
+    with _totp_errors(cognito), aws.unavailable_on_outage("Cognito"):
+        return cognito.associate_software_token(AccessToken=access_token)["SecretCode"]
+
+
+def totp_enable(*, access_token: str, code: str) -> None:
+    """Check a code from the new secret, then make one-time codes the user's second factor."""
+    cognito = aws.client("cognito-idp")
+    with _totp_errors(cognito), aws.unavailable_on_outage("Cognito"):
+        cognito.verify_software_token(AccessToken=access_token, UserCode=code, FriendlyDeviceName="langportal admin")
+        cognito.set_user_mfa_preference(
+            AccessToken=access_token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+        )
+
+
+@contextlib.contextmanager
+def _totp_errors(cognito):
+    try:
+        yield
+    except (
+        cognito.exceptions.CodeMismatchException,
+        cognito.exceptions.EnableSoftwareTokenMFAException,
+        cognito.exceptions.ExpiredCodeException,  # a code used once already: the next one will do
+    ) as error:
+        raise WrongCode() from error
+    except cognito.exceptions.NotAuthorizedException as error:
+        raise SignInExpired() from error
 
 
 SUB = re.compile(r"[0-9a-fA-F-]{1,64}")

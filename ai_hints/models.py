@@ -18,4 +18,3 @@ class HintCacheModel(Model):
     model = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
-

@@ -36,4 +36,3 @@ def hint_store(hint: CachedHint, *, now: datetime, keep: timedelta) -> None:
 def _save(item: HintCacheModel) -> None:
     with dynamodb_errors():
         item.save()
-

@@ -12,9 +12,11 @@ from http import HTTPStatus
 
 from django.contrib import admin
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
 
-from accounts import admin_access
+from accounts import admin_access, second_factor
 from accounts.forms import CognitoLoginForm
 from langportal.errors import DomainError
 
@@ -58,9 +60,21 @@ class AdminSite(admin.AdminSite):
         return answering_errors
 
     def login(self, request, extra_context=None):
+        """Django's sign-in page, going on to a one-time code when the password was right."""
+        return self._signing_in(super().login, request, extra_context)
+
+    def login_code(self, request):
+        return self._signing_in(second_factor.code, request, self)
+
+    def login_setup(self, request):
+        return self._signing_in(second_factor.setup, request, self)
+
+    def _signing_in(self, view, request, *args):
         try:
-            return super().login(request, extra_context)
-        except DomainError as error:  # the session could not be stored
+            return view(request, *args)
+        except second_factor.Needed as needed:
+            return second_factor.begin(request, needed)
+        except DomainError as error:  # too many failures (429), Cognito or the sessions down (503)
             admin_access.drawn_for_nobody(request)
             return self.error_page(request, error)
 
@@ -91,8 +105,12 @@ class AdminSite(admin.AdminSite):
         from lrs import admin as lrs_admin
         from vocabulary import admin as vocabulary_admin
 
+        sign_in = [
+            path("login/code/", csrf_protect(never_cache(self.login_code)), name="login_code"),
+            path("login/setup/", csrf_protect(never_cache(self.login_setup)), name="login_setup"),
+        ]
         # Ours first: Django's list ends in a catch-all that answers 404.
-        return vocabulary_admin.urls(self) + lrs_admin.urls(self) + super().get_urls()
+        return sign_in + vocabulary_admin.urls(self) + lrs_admin.urls(self) + super().get_urls()
 
     def get_app_list(self, request, app_label=None):
         ours = [

@@ -90,6 +90,15 @@ SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_SECONDS", default=8 * 3600)
 # Seconds a teacher's role is trusted before Cognito is asked again (and always before a change).
 ADMIN_COGNITO_RECHECK_SECONDS = env.int("ADMIN_COGNITO_RECHECK_SECONDS", default=300)
+# Teachers and admins sign in with a one-time code (TOTP) as well, set up at their first sign-in.
+ADMIN_MFA_REQUIRED = env.bool("ADMIN_MFA_REQUIRED", default=True)
+# Failed admin sign-ins allowed per username and per address in each window (429 past them).
+ADMIN_SIGN_IN_FAILURES_PER_USER = env.int("ADMIN_SIGN_IN_FAILURES_PER_USER", default=5)
+ADMIN_SIGN_IN_FAILURES_PER_ADDRESS = env.int("ADMIN_SIGN_IN_FAILURES_PER_ADDRESS", default=20)
+ADMIN_SIGN_IN_WINDOW_SECONDS = env.int("ADMIN_SIGN_IN_WINDOW_SECONDS", default=900)
+# Proxies in front of the app that append to X-Forwarded-For (API Gateway and the load
+# balancer: 2); 0 trusts no header and takes the connection's address.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
 # Behind API Gateway and the load balancer, TLS ends before us; they say so in this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -7,7 +7,7 @@ Whatever the developer's shell or var/local.env holds, unit tests see no AWS end
 import os
 
 for name in list(os.environ):
-    if name.startswith(("AWS_", "COGNITO_", "DJANGO_", "DYNAMODB_", "MEDIA_")) or name == "DATABASE_URL":
+    if name.startswith(("ADMIN_", "AWS_", "COGNITO_", "DJANGO_", "DYNAMODB_", "MEDIA_")) or name == "DATABASE_URL":
         del os.environ[name]
 
 os.environ.update(
@@ -19,6 +19,7 @@ os.environ.update(
     AWS_REGION="us-east-1",
     DYNAMODB_TABLE_PREFIX="test-",
     MEDIA_BUCKET="langportal-test-media",
+    ADMIN_MFA_REQUIRED="false",  # the tests of the second factor switch it on
 )
 
 from langportal.settings import *  # noqa: E402,F403

@@ -81,6 +81,8 @@ def local_environment(data_dir: Path, aws_port: int) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{data_dir / 'db.sqlite3'}",
         "DJANGO_STATIC_ROOT": str(data_dir / "static"),
         "LOCAL_USERS_FILE": str(data_dir / "local-users.json"),
+        # The local pool takes any code: `ADMIN_MFA_REQUIRED=true make run` tries the flow.
+        "ADMIN_MFA_REQUIRED": saved.get("ADMIN_MFA_REQUIRED", "false"),
     }
 
 

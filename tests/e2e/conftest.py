@@ -47,7 +47,17 @@ STRICT = (
 STRICT_APP_SETTINGS = {"LOCAL_AWS_STRICT": STRICT, "AWS_MAX_ATTEMPTS": "4", "AWS_RETRY_AFTER": "1"}
 
 
-CONFIGURATION_PREFIXES = ("AWS_", "COGNITO_", "DJANGO_", "DYNAMODB_", "MEDIA_", "LANGPORTAL_", "LOCAL_", "DATABASE_URL")
+CONFIGURATION_PREFIXES = (
+    "ADMIN_",
+    "AWS_",
+    "COGNITO_",
+    "DJANGO_",
+    "DYNAMODB_",
+    "MEDIA_",
+    "LANGPORTAL_",
+    "LOCAL_",
+    "DATABASE_URL",
+)
 
 
 def clean_environment(**overrides: str) -> dict[str, str]:
