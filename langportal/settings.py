@@ -20,7 +20,9 @@ if LOCAL_ENV_FILE and Path(LOCAL_ENV_FILE).is_file():
     environ.Env.read_env(LOCAL_ENV_FILE)
 
 # --- Django core -------------------------------------------------------------
-# The key itself, or (in AWS Lambda) the name of the SSM SecureString parameter holding it.
+# The key itself, or the name of an SSM SecureString parameter holding it. Empty where
+# nothing is signed (the Lambdas, management commands): Django refuses an empty key only
+# when something signs with it, and gunicorn.conf.py refuses to serve without one.
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or secret_from_ssm(
     env.str("DJANGO_SECRET_KEY_PARAMETER", default=""), region=env.str("AWS_REGION", default="")
 )

@@ -110,6 +110,15 @@ def test_check_deploy_with_production_settings_is_clean():
     assert "System check identified no issues" in result.stdout
 
 
+def test_the_lambdas_environments_hold_no_secret():
+    environments = parsed(TERRAFORM / "locals.tf")["locals"][0]
+    for name, function in blocks("aws_lambda_function").items():
+        reference = function["environment"][0]["variables"]
+        environment = environments[reference.removeprefix("${local.").removesuffix("}")]
+        assert environment, name
+        assert not [variable for variable in environment if variable.startswith("DJANGO_SECRET_KEY")], name
+
+
 @pytest.mark.parametrize("path", [".venv", "var", ".env", "test-artifacts"])
 def test_the_image_leaves_out_local_state(path):
     ignored = (ROOT / ".dockerignore").read_text().split()
