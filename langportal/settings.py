@@ -90,7 +90,8 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.CognitoBackend"]
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_SECONDS", default=8 * 3600)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
-# Behind API Gateway and the load balancer, TLS ends before us; they say so in this header.
+# TLS ends at the internal load balancer, whose HTTPS listener sets this header on every
+# request it forwards (a client's own is replaced) and which alone reaches the app.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
@@ -99,7 +100,9 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
 # choice (DJANGO_HSTS_PRELOAD), and `check --deploy` does not insist on it.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=False)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancer probes speak plain HTTP
+# Health checks reach the instances over plain HTTP. Django matches the path without its
+# leading slash; \Z, because $ also matches before a final newline (/healthz%0A).
+SECURE_REDIRECT_EXEMPT = [r"^healthz\Z", r"^readyz\Z"]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -50,9 +50,11 @@ locals {
   # What the app reads from its environment (the secret key aside).
   app_environment = {
     AWS_REGION                  = var.region
-    DJANGO_ALLOWED_HOSTS        = join(",", distinct(concat([local.api_host, aws_lb.app.dns_name], var.allowed_hosts)))
+    DJANGO_ALLOWED_HOSTS        = join(",", distinct(concat([local.api_host, aws_lb.app.dns_name, var.alb_server_name], var.allowed_hosts)))
     DJANGO_CSRF_TRUSTED_ORIGINS = join(",", distinct(concat([aws_apigatewayv2_api.main.api_endpoint], var.csrf_trusted_origins)))
     DJANGO_SECURE_COOKIES       = "true"
+    DJANGO_SSL_REDIRECT         = "true"
+    DJANGO_HSTS_SECONDS         = tostring(var.hsts_seconds)
     DYNAMODB_TABLE_PREFIX       = var.name_prefix
     MEDIA_BUCKET                = aws_s3_bucket.media.id
     COGNITO_USER_POOL_ID        = aws_cognito_user_pool.main.id
