@@ -223,6 +223,17 @@ variable "self_sign_up" {
   default     = false
 }
 
+variable "advanced_security_mode" {
+  description = "Cognito threat protection: ENFORCED (refuse leaked passwords, challenge or block risky sign-ins), AUDIT (record only) or OFF. Anything but OFF puts the pool on the Plus feature plan, which bills every monthly active user (students too) at Cognito's highest per-user rate with no free allowance; OFF keeps Essentials."
+  type        = string
+  default     = "ENFORCED"
+
+  validation {
+    condition     = contains(["ENFORCED", "AUDIT", "OFF"], var.advanced_security_mode)
+    error_message = "advanced_security_mode must be ENFORCED, AUDIT or OFF."
+  }
+}
+
 variable "access_token_minutes" {
   description = "Validity of access and ID tokens, in minutes (5 to 1440)."
   type        = number
