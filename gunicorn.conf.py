@@ -21,10 +21,16 @@ control_socket_disable = True
 
 
 def on_starting(server):
-    """Bring Django's small database (the users cache) up to date before workers start."""
+    """Refuse to serve without a secret key, then bring Django's small database (the
+    users cache) up to date before workers start."""
     import django
+    from django.conf import settings
     from django.core.management import call_command
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "langportal.settings")
     django.setup()
+    # Settings allow an empty key (the Lambdas sign nothing) and Django raises
+    # ImproperlyConfigured when an empty one is read. The web app signs sessions and CSRF
+    # tokens: read it now, so that a missing key stops gunicorn, not the first sign-in.
+    settings.SECRET_KEY  # noqa: B018
     call_command("migrate", interactive=False, verbosity=0)

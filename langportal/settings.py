@@ -20,7 +20,9 @@ if LOCAL_ENV_FILE and Path(LOCAL_ENV_FILE).is_file():
     environ.Env.read_env(LOCAL_ENV_FILE)
 
 # --- Django core -------------------------------------------------------------
-# The key itself, or (in AWS Lambda) the name of the SSM SecureString parameter holding it.
+# The key itself, or the name of an SSM SecureString parameter holding it. Empty where
+# nothing is signed (the Lambdas, management commands): Django refuses an empty key only
+# when something signs with it, and gunicorn.conf.py refuses to serve without one.
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or secret_from_ssm(
     env.str("DJANGO_SECRET_KEY_PARAMETER", default=""), region=env.str("AWS_REGION", default="")
 )
@@ -100,7 +102,8 @@ ADMIN_SIGN_IN_WINDOW_SECONDS = env.int("ADMIN_SIGN_IN_WINDOW_SECONDS", default=9
 # balancer: 2); 0 trusts no header and takes the connection's address.
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
-# Behind API Gateway and the load balancer, TLS ends before us; they say so in this header.
+# TLS ends at the internal load balancer, whose HTTPS listener sets this header on every
+# request it forwards (a client's own is replaced) and which alone reaches the app.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
@@ -109,7 +112,9 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
 # choice (DJANGO_HSTS_PRELOAD), and `check --deploy` does not insist on it.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=False)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancer probes speak plain HTTP
+# Health checks reach the instances over plain HTTP. Django matches the path without its
+# leading slash; \Z, because $ also matches before a final newline (/healthz%0A).
+SECURE_REDIRECT_EXEMPT = [r"^healthz\Z", r"^readyz\Z"]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

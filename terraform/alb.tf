@@ -1,7 +1,9 @@
-# Internal Application Load Balancer: reached only by the API Gateway VPC link.
+# Internal Application Load Balancer: reached only by the API Gateway VPC link, over
+# TLS. It has no HTTP listener: its HTTPS listener sets X-Forwarded-Proto to https on
+# every request it forwards (replacing whatever the client sent), which is what Django's
+# SECURE_PROXY_SSL_HEADER trusts, so redirects to HTTPS and HSTS work as they should.
 resource "aws_lb" "app" {
   #checkov:skip=CKV_AWS_91: every request reaches this internal load balancer through API Gateway, whose access log (and the app's own request log) records it; ALB access logs would need a second, SSE-S3-only bucket for the same lines.
-  #checkov:skip=CKV2_AWS_20: internal load balancer behind API Gateway, which serves HTTPS only; no client ever speaks HTTP to it, so there is nothing to redirect.
   name                       = "${var.name_prefix}alb"
   internal                   = true
   load_balancer_type         = "application"
@@ -14,7 +16,7 @@ resource "aws_lb" "app" {
 }
 
 resource "aws_lb_target_group" "app" {
-  #checkov:skip=CKV_AWS_378: the hop from the load balancer to the instances stays inside the private subnets and is limited by security groups to the load balancer; TLS ends at API Gateway.
+  #checkov:skip=CKV_AWS_378: the hop from the load balancer to the instances stays inside the private subnets and is limited by security groups to the load balancer; TLS ends at the load balancer. The health checks speak plain HTTP to the instances, which the app exempts from its HTTPS redirect.
   name                 = "${var.name_prefix}app"
   port                 = var.app_port
   protocol             = "HTTP"
@@ -37,12 +39,12 @@ resource "aws_lb_target_group" "app" {
   tags = local.tags
 }
 
-resource "aws_lb_listener" "http" {
-  #checkov:skip=CKV_AWS_2: internal listener reached only from the VPC link's security group; clients use HTTPS to API Gateway, which ends TLS. HTTPS here would need a certificate for a private name.
-  #checkov:skip=CKV_AWS_103: no TLS on this internal listener (see CKV_AWS_2); TLS 1.2+ is enforced by API Gateway.
+resource "aws_lb_listener" "https" {
   load_balancer_arn = aws_lb.app.arn
-  port              = 80
-  protocol          = "HTTP"
+  port              = 443
+  protocol          = "HTTPS"
+  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06" # TLS 1.3 and 1.2, forward-secret ciphers only
+  certificate_arn   = var.alb_certificate_arn
 
   default_action {
     type             = "forward"

@@ -1,5 +1,5 @@
 # Public HTTPS entry point: an HTTP API whose $default route proxies every request,
-# through a VPC link, to the internal load balancer's listener.
+# through a VPC link, to the internal load balancer's HTTPS listener.
 resource "aws_apigatewayv2_api" "main" {
   name          = "${var.name_prefix}api"
   protocol_type = "HTTP"
@@ -19,11 +19,16 @@ resource "aws_apigatewayv2_integration" "alb" {
   description            = "Internal load balancer of the app instances"
   integration_type       = "HTTP_PROXY"
   integration_method     = "ANY"
-  integration_uri        = aws_lb_listener.http.arn
+  integration_uri        = aws_lb_listener.https.arn
   connection_type        = "VPC_LINK"
   connection_id          = aws_apigatewayv2_vpc_link.main.id
   payload_format_version = "1.0"
   timeout_milliseconds   = 30000
+
+  # TLS to the load balancer, its certificate checked against this name.
+  tls_config {
+    server_name_to_verify = var.alb_server_name
+  }
 }
 
 resource "aws_apigatewayv2_route" "default" {

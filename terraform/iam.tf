@@ -164,6 +164,9 @@ resource "aws_iam_role" "media_lambda" {
   tags               = local.tags
 }
 
+# The media function reads an upload, writes its thumbnail under words/, and rewrites
+# the upload's word (one conditional put in a transaction: the word's groups and sort
+# keys do not change, so no other table is touched). It signs nothing: no secret key.
 data "aws_iam_policy_document" "media_lambda" {
   statement {
     sid       = "Logs"
@@ -172,15 +175,17 @@ data "aws_iam_policy_document" "media_lambda" {
   }
 
   statement {
-    sid       = "SecretKey"
-    actions   = ["ssm:GetParameter"]
-    resources = [local.secret_key_parameter_arn]
-  }
-
-  statement {
     sid       = "WordMedia"
     actions   = ["s3:GetObject", "s3:PutObject"]
     resources = ["${aws_s3_bucket.media.arn}/words/*"]
+  }
+
+  # Without ListBucket, S3 answers 403 instead of 404 for an upload that is gone, and
+  # the function would fail (and retry) where it should leave the event alone.
+  statement {
+    sid       = "MediaBucket"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.media.arn]
   }
 
   statement {
@@ -195,9 +200,9 @@ data "aws_iam_policy_document" "media_lambda" {
   }
 
   statement {
-    sid       = "Tables"
-    actions   = local.dynamodb_item_actions
-    resources = flatten([for table in local.media_tables : [table.arn, "${table.arn}/index/*"]])
+    sid       = "Words"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
+    resources = [aws_dynamodb_table.words.arn]
   }
 
   statement {
@@ -220,6 +225,7 @@ resource "aws_iam_role" "streaks_lambda" {
   tags               = local.tags
 }
 
+# The streak function signs nothing either: no secret key.
 data "aws_iam_policy_document" "streaks_lambda" {
   statement {
     sid       = "Logs"
@@ -227,25 +233,17 @@ data "aws_iam_policy_document" "streaks_lambda" {
     resources = ["${aws_cloudwatch_log_group.main["streaks"].arn}:*"]
   }
 
-  statement {
-    sid       = "SecretKey"
-    actions   = ["ssm:GetParameter"]
-    resources = [local.secret_key_parameter_arn]
-  }
-
   # Query the sparse index streak-expiry, then update each student whose streak broke.
   statement {
-    sid = "Students"
-    actions = [
-      "dynamodb:GetItem",
-      "dynamodb:Query",
-      "dynamodb:UpdateItem",
-      "dynamodb:DescribeTable",
-    ]
-    resources = [
-      aws_dynamodb_table.students.arn,
-      "${aws_dynamodb_table.students.arn}/index/*",
-    ]
+    sid       = "StreakExpiry"
+    actions   = ["dynamodb:Query"]
+    resources = ["${aws_dynamodb_table.students.arn}/index/streak-expiry"]
+  }
+
+  statement {
+    sid       = "Students"
+    actions   = ["dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.students.arn]
   }
 
   statement {

@@ -8,8 +8,8 @@
 # Reserved concurrency caps the media function, so that a bulk upload cannot take the
 # account's concurrency or flood DynamoDB, and runs the streak job once at a time.
 #
-# Neither runs in the VPC: they use only AWS APIs (DynamoDB, S3, SSM) over TLS with
-# IAM, and a VPC would add ENI permissions and NAT or endpoint costs for nothing.
+# Neither runs in the VPC: they use only AWS APIs (DynamoDB, S3) over TLS with IAM, and
+# a VPC would add ENI permissions and NAT or endpoint costs for nothing.
 
 resource "aws_sqs_queue" "media_dlq" {
   name                      = "${var.name_prefix}process-media-dlq"
@@ -26,9 +26,9 @@ resource "aws_sqs_queue" "streaks_dlq" {
 }
 
 resource "aws_lambda_function" "process_media" {
-  #checkov:skip=CKV_AWS_117: talks only to AWS APIs (S3, DynamoDB, SSM) over TLS with IAM; no VPC resource to reach.
+  #checkov:skip=CKV_AWS_117: talks only to AWS APIs (S3, DynamoDB) over TLS with IAM; no VPC resource to reach.
   #checkov:skip=CKV_AWS_272: Lambda code signing covers .zip packages only; this image comes from an ECR repository with immutable tags and scans on push.
-  #checkov:skip=CKV_AWS_173: the environment holds no secret (the secret key is read from SSM at run time); Lambda encrypts it at rest with its service key.
+  #checkov:skip=CKV_AWS_173: the environment holds no secret (a table prefix, a bucket name); Lambda encrypts it at rest with its service key.
   #checkov:skip=CKV_AWS_50: the app has no X-Ray instrumentation; its logs and Lambda's metrics are the observability, and active tracing would need xray:Put* on * in the role.
   function_name = local.media_function_name
   description   = "Reads durations and sizes of new media and writes thumbnails"
@@ -46,7 +46,7 @@ resource "aws_lambda_function" "process_media" {
   }
 
   environment {
-    variables = local.lambda_environment
+    variables = local.media_lambda_environment
   }
 
   dead_letter_config {
@@ -62,9 +62,9 @@ resource "aws_lambda_function" "process_media" {
 }
 
 resource "aws_lambda_function" "reset_streaks" {
-  #checkov:skip=CKV_AWS_117: talks only to DynamoDB and SSM over TLS with IAM; no VPC resource to reach.
+  #checkov:skip=CKV_AWS_117: talks only to DynamoDB over TLS with IAM; no VPC resource to reach.
   #checkov:skip=CKV_AWS_272: Lambda code signing covers .zip packages only; this image comes from an ECR repository with immutable tags and scans on push.
-  #checkov:skip=CKV_AWS_173: the environment holds no secret (the secret key is read from SSM at run time); Lambda encrypts it at rest with its service key.
+  #checkov:skip=CKV_AWS_173: the environment holds no secret (a table prefix, a bucket name); Lambda encrypts it at rest with its service key.
   #checkov:skip=CKV_AWS_50: the app has no X-Ray instrumentation; its logs and Lambda's metrics are the observability, and active tracing would need xray:Put* on * in the role.
   function_name = local.streaks_function_name
   description   = "Daily: stores 0 for the streaks that broke"
@@ -82,7 +82,7 @@ resource "aws_lambda_function" "reset_streaks" {
   }
 
   environment {
-    variables = local.lambda_environment
+    variables = local.streaks_lambda_environment
   }
 
   dead_letter_config {

@@ -45,21 +45,17 @@ locals {
     aws_dynamodb_table.word_stats,
     aws_dynamodb_table.words,
   ]
-  media_tables = [
-    aws_dynamodb_table.words,
-    aws_dynamodb_table.order_index,
-    aws_dynamodb_table.groups,
-    aws_dynamodb_table.audit,
-  ]
 
   api_host = replace(aws_apigatewayv2_api.main.api_endpoint, "https://", "")
 
   # What the app reads from its environment (the secret key aside).
   app_environment = {
     AWS_REGION                  = var.region
-    DJANGO_ALLOWED_HOSTS        = join(",", distinct(concat([local.api_host, aws_lb.app.dns_name], var.allowed_hosts)))
+    DJANGO_ALLOWED_HOSTS        = join(",", distinct(concat([local.api_host, aws_lb.app.dns_name, var.alb_server_name], var.allowed_hosts)))
     DJANGO_CSRF_TRUSTED_ORIGINS = join(",", distinct(concat([aws_apigatewayv2_api.main.api_endpoint], var.csrf_trusted_origins)))
     DJANGO_SECURE_COOKIES       = "true"
+    DJANGO_SSL_REDIRECT         = "true"
+    DJANGO_HSTS_SECONDS         = tostring(var.hsts_seconds)
     DYNAMODB_TABLE_PREFIX       = var.name_prefix
     MEDIA_BUCKET                = aws_s3_bucket.media.id
     COGNITO_USER_POOL_ID        = aws_cognito_user_pool.main.id
@@ -70,12 +66,13 @@ locals {
     PORT                        = tostring(var.app_port)
   }
 
-  # The Lambdas read the secret key from SSM themselves; AWS_REGION is set by Lambda.
-  lambda_environment = {
-    DJANGO_SECRET_KEY_PARAMETER = var.secret_key_parameter
-    DYNAMODB_TABLE_PREFIX       = var.name_prefix
-    MEDIA_BUCKET                = aws_s3_bucket.media.id
-    COGNITO_USER_POOL_ID        = aws_cognito_user_pool.main.id
-    COGNITO_APP_CLIENT_IDS      = aws_cognito_user_pool_client.app.id
+  # What each Lambda reads, and nothing more: neither signs anything, so neither gets
+  # the secret key (or its parameter's name); AWS_REGION is set by Lambda.
+  media_lambda_environment = {
+    DYNAMODB_TABLE_PREFIX = var.name_prefix
+    MEDIA_BUCKET          = aws_s3_bucket.media.id
+  }
+  streaks_lambda_environment = {
+    DYNAMODB_TABLE_PREFIX = var.name_prefix
   }
 }

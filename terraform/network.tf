@@ -1,5 +1,5 @@
 # The VPC and its private subnets exist already; traffic flows
-# API Gateway VPC link -> internal load balancer (80) -> instances (app port).
+# API Gateway VPC link -> internal load balancer (HTTPS, 443) -> instances (app port).
 
 resource "aws_security_group" "vpc_link" {
   name        = "${var.name_prefix}vpc-link"
@@ -10,17 +10,17 @@ resource "aws_security_group" "vpc_link" {
 
 resource "aws_vpc_security_group_egress_rule" "vpc_link_to_alb" {
   security_group_id            = aws_security_group.vpc_link.id
-  description                  = "HTTP to the internal load balancer"
+  description                  = "HTTPS to the internal load balancer"
   ip_protocol                  = "tcp"
-  from_port                    = 80
-  to_port                      = 80
+  from_port                    = 443
+  to_port                      = 443
   referenced_security_group_id = aws_security_group.alb.id
   tags                         = local.tags
 }
 
 resource "aws_security_group" "alb" {
   name        = "${var.name_prefix}alb"
-  description = "Internal load balancer: HTTP from the VPC link only"
+  description = "Internal load balancer: HTTPS from the VPC link only"
   vpc_id      = var.vpc_id
   tags        = merge(local.tags, { Name = "${var.name_prefix}alb" })
 }
@@ -28,10 +28,10 @@ resource "aws_security_group" "alb" {
 resource "aws_vpc_security_group_ingress_rule" "alb_from_vpc_link" {
   #checkov:skip=CKV_AWS_260: false positive: the source is the VPC link's security group (referenced_security_group_id), not 0.0.0.0/0; the check reads only CIDR fields on this resource type.
   security_group_id            = aws_security_group.alb.id
-  description                  = "HTTP from the API Gateway VPC link"
+  description                  = "HTTPS from the API Gateway VPC link"
   ip_protocol                  = "tcp"
-  from_port                    = 80
-  to_port                      = 80
+  from_port                    = 443
+  to_port                      = 443
   referenced_security_group_id = aws_security_group.vpc_link.id
   tags                         = local.tags
 }

@@ -63,6 +63,26 @@ variable "private_subnet_ids" {
   }
 }
 
+variable "alb_certificate_arn" {
+  description = "ARN of the ACM certificate (public, issued, in this region) of the internal load balancer's HTTPS listener; it must name alb_server_name."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]+:certificate/[0-9a-f-]+$", var.alb_certificate_arn))
+    error_message = "alb_certificate_arn must be the ARN of an ACM certificate."
+  }
+}
+
+variable "alb_server_name" {
+  description = "Host name on alb_certificate_arn (internal.langportal.example.com) that API Gateway checks the load balancer's certificate against and sends as SNI; it need not resolve in DNS."
+  type        = string
+
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$", var.alb_server_name))
+    error_message = "alb_server_name must be a lower-case DNS name."
+  }
+}
+
 variable "app_port" {
   description = "Port the app's container listens on, on the instance."
   type        = number
@@ -97,6 +117,12 @@ variable "csrf_trusted_origins" {
   description = "Extra origins trusted for the admin's forms (https://custom.domain); the API's own URL is always trusted."
   type        = list(string)
   default     = []
+}
+
+variable "hsts_seconds" {
+  description = "DJANGO_HSTS_SECONDS: how long browsers keep to HTTPS for the API's host (and its subdomains) once told; a year by default. Start lower on a new custom domain."
+  type        = number
+  default     = 31536000
 }
 
 variable "cors_allowed_origins" {
@@ -195,6 +221,17 @@ variable "self_sign_up" {
   description = "Let users sign themselves up; false: only administrators create users."
   type        = bool
   default     = false
+}
+
+variable "advanced_security_mode" {
+  description = "Cognito threat protection: ENFORCED (refuse leaked passwords, challenge or block risky sign-ins), AUDIT (record only) or OFF. Anything but OFF puts the pool on the Plus feature plan, which bills every monthly active user (students too) at Cognito's highest per-user rate with no free allowance; OFF keeps Essentials."
+  type        = string
+  default     = "ENFORCED"
+
+  validation {
+    condition     = contains(["ENFORCED", "AUDIT", "OFF"], var.advanced_security_mode)
+    error_message = "advanced_security_mode must be ENFORCED, AUDIT or OFF."
+  }
 }
 
 variable "access_token_minutes" {

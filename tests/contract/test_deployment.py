@@ -88,17 +88,35 @@ def test_no_account_ids_keys_or_secrets_in_terraform():
         assert not re.search(r"AKIA[0-9A-Z]{16}", text), f"an access key in {path.name}?"
 
 
-def test_check_deploy_with_production_settings_is_clean():
+def instance_environment() -> dict[str, str]:
+    """The app's environment on the instances (terraform's app_environment), where it does
+    not depend on AWS: literal values and variables' defaults."""
+    defaults = {
+        name: body.get("default")
+        for path in TERRAFORM.glob("*.tf")
+        for variable in parsed(path).get("variable", [])
+        for name, body in variable.items()
+    }
+    environment = {}
+    for name, value in parsed(TERRAFORM / "locals.tf")["locals"][0]["app_environment"].items():
+        variable = re.fullmatch(r"\$\{(?:tostring\()?var\.(\w+)\)?\}", value)
+        if "${" not in value:
+            environment[name] = value
+        elif variable and defaults.get(variable[1]) is not None:
+            environment[name] = str(defaults[variable[1]])
+    return environment
+
+
+def test_check_deploy_with_the_instances_environment_is_clean():
     environment = {
+        **instance_environment(),
         "PATH": os.environ["PATH"],
         "LANGPORTAL_ENV_FILE": "",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "api.example.com",
-        "DJANGO_SECURE_COOKIES": "true",
-        "DJANGO_HSTS_SECONDS": "31536000",
-        "DJANGO_SSL_REDIRECT": "true",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),  # from SSM, at boot
+        "DJANGO_ALLOWED_HOSTS": "api.example.com",  # the API's host, known once applied
         "DATABASE_URL": "sqlite:////tmp/langportal-check.sqlite3",
     }
+    assert {"DJANGO_SECURE_COOKIES", "DJANGO_SSL_REDIRECT", "DJANGO_HSTS_SECONDS"} <= set(environment)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -108,6 +126,15 @@ def test_check_deploy_with_production_settings_is_clean():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_lambdas_environments_hold_no_secret():
+    environments = parsed(TERRAFORM / "locals.tf")["locals"][0]
+    for name, function in blocks("aws_lambda_function").items():
+        reference = function["environment"][0]["variables"]
+        environment = environments[reference.removeprefix("${local.").removesuffix("}")]
+        assert environment, name
+        assert not [variable for variable in environment if variable.startswith("DJANGO_SECRET_KEY")], name
 
 
 @pytest.mark.parametrize("path", [".venv", "var", ".env", "test-artifacts"])
