@@ -64,6 +64,8 @@ locals {
     AI_BEDROCK_MODEL_ID         = var.bedrock_model_id
     MEDIA_PROCESSING            = "lambda"
     PORT                        = tostring(var.app_port)
+    # API Gateway writes the client's address to X-Forwarded-For, the load balancer its own.
+    TRUSTED_PROXY_HOPS = "2"
   }
 
   # What each Lambda reads, and nothing more: neither signs anything, so neither gets
