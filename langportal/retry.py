@@ -35,7 +35,7 @@ class Backoff:
     def delays(self) -> Iterator[float]:
         """The waits between attempts: one fewer than the attempts."""
         for attempt in range(self.attempts - 1):
-            yield random.uniform(0, min(self.cap, self.base * 2**attempt))
+            yield random.uniform(0, min(self.cap, self.base * 2**attempt))  # noqa: S311 (jitter, not a secret)
 
 
 # At most 8 attempts and about 2.5 s of waiting, well inside API Gateway's 30 s.

@@ -55,7 +55,8 @@ def snapshot() -> bytes:
 
 
 def restore(data: bytes) -> None:
-    for service, accounts in pickle.loads(data).items():
+    # The emulator's own state file under var/, written by save() on this machine.
+    for service, accounts in pickle.loads(data).items():  # noqa: S301
         backends = get_backend(service)
         for account, regions in accounts.items():
             for region, backend in regions.items():

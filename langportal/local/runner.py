@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         write_env_file(env_file, {**values, **cognito})
         passwords = stack.demo_users(DEMO_USERS, pool_id=cognito["COGNITO_USER_POOL_ID"])
         emulator.save()
-        web = subprocess.Popen(
+        web = subprocess.Popen(  # noqa: S603 (our own gunicorn, with a fixed argument list)
             [sys.executable, "-m", "gunicorn", "-c", str(BASE_DIR / "gunicorn.conf.py")],
             cwd=BASE_DIR,
             env={**os.environ, **cognito, "GUNICORN_HOST": "127.0.0.1", "PORT": str(arguments.port)},

@@ -108,7 +108,7 @@ THROTTLING = {
 }
 ITEM_IN_TRANSACTION = "Transaction is ongoing for the item"
 TRANSACTION_CANCELLED = "Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]"
-TOKEN_MISMATCH = "The request uses the same client token as a previous, but non-identical request."
+TOKEN_MISMATCH = "The request uses the same client token as a previous, but non-identical request."  # noqa: S105
 INTERNAL_ERROR = "Internal server error"
 
 
@@ -220,8 +220,8 @@ def _setting(name: str, text: str) -> Any:
 def fault_streams(seed: int) -> dict[str, random.Random]:
     """One generator per fault, all drawn from random.Random(seed). Whether a read can be
     stale depends on timing; with its own stream it cannot shift the other faults' draws."""
-    master = random.Random(seed)
-    return {kind: random.Random(master.getrandbits(64)) for kind in FAULT_KINDS}
+    master = random.Random(seed)  # noqa: S311 (seeded on purpose: a run's faults can be replayed)
+    return {kind: random.Random(master.getrandbits(64)) for kind in FAULT_KINDS}  # noqa: S311
 
 
 # ---------------------------------------------------------------- HTTP answers
