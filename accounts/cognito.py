@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from botocore.exceptions import ClientError
 from django.conf import settings
 
 from accounts import roles
@@ -225,13 +226,22 @@ class Member:
     email: str
 
 
+# What Cognito answers a NextToken it did not give (AWS; the emulator says InvalidToken).
+BAD_PAGE_TOKEN = frozenset({"InvalidParameterException", "InvalidToken"})
+
+
 def group_members(*, group: str, limit: int = 60, next_token: str | None = None) -> tuple[list[Member], str | None]:
     """One page of the users in a Cognito group, with the token of the next page."""
     arguments = {"UserPoolId": settings.COGNITO_USER_POOL_ID, "GroupName": group, "Limit": limit}
     if next_token:
         arguments["NextToken"] = next_token
-    with aws.unavailable_on_outage("Cognito"):
-        page = aws.client("cognito-idp").list_users_in_group(**arguments)
+    try:
+        with aws.unavailable_on_outage("Cognito"):
+            page = aws.client("cognito-idp").list_users_in_group(**arguments)
+    except ClientError as error:
+        if error.response["Error"]["Code"] in BAD_PAGE_TOKEN:
+            raise InvalidInput("This page's link is broken or out of date: start again from the first page.") from error
+        raise
     members = []
     for user in page["Users"]:
         attributes = {attribute["Name"]: attribute["Value"] for attribute in user.get("Attributes", [])}

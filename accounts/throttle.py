@@ -31,13 +31,18 @@ def _windows(request, username: str) -> list[tuple[ratelimit.Window, int]]:
 
 
 def check(request, username: str) -> None:
-    """Raise TooManyRequests (429) when this username or this address has failed too often."""
-    for window, limit in _windows(request, username):
-        if ratelimit.counted(window) >= limit:
-            minutes = max(1, round(window.retry_after / 60))
+    """Raise TooManyRequests (429) when this username or this address has failed too often in
+    this window and the one before: failures just before a window ends still count after it."""
+    windows = _windows(request, username)
+    counts = ratelimit.counted([w for window, _limit in windows for w in (window, window.previous)])
+    for (window, limit), current, previous in zip(windows, counts[::2], counts[1::2], strict=True):
+        if current + previous >= limit:
+            # Once this window ends, only its own failures count: wait one more if they suffice.
+            wait = window.retry_after + (window.seconds if current >= limit else 0)
+            minutes = max(1, round(wait / 60))
             raise TooManyRequests(
                 f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes > 1 else ''}.",
-                retry_after=window.retry_after,
+                retry_after=wait,
             )
 
 

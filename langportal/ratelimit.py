@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist
-
-from langportal.dynamo import dynamodb_errors
+from langportal.dynamo import batch_get, dynamodb_errors
 from langportal.models import RateCounterModel
 from langportal.retry import retrying
 
@@ -40,6 +38,10 @@ class Window:
         return max(1, int((self.ends_at - self.now).total_seconds() + 0.999))
 
     @property
+    def previous(self) -> Window:
+        return Window(self.key, self.seconds, self.now - timedelta(seconds=self.seconds))
+
+    @property
     def counter_key(self) -> str:
         return f"{self.key}#{self.index}"
 
@@ -58,10 +60,7 @@ def count(window: Window) -> int:
     return retrying(add)
 
 
-def counted(window: Window) -> int:
-    """How many `window` has counted so far (a consistent read)."""
-    with dynamodb_errors():
-        try:
-            return int(RateCounterModel.get(window.counter_key, consistent_read=True).count)
-        except DoesNotExist:
-            return 0
+def counted(windows: list[Window]) -> list[int]:
+    """How many each of `windows` has counted so far (one consistent batch read)."""
+    found = {item.key: int(item.count) for item in batch_get(RateCounterModel, [w.counter_key for w in windows])}
+    return [found.get(window.counter_key, 0) for window in windows]

@@ -86,6 +86,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.CognitoBackend"]
+LOGIN_REDIRECT_URL = "admin:index"  # where a sign-in lands when its ?next= is missing or off-site
 # Admin sessions live in DynamoDB (accounts/sessions.py): shared by every instance, ended
 # everywhere by signing out, and re-checked against Cognito (accounts/admin_access.py).
 SESSION_ENGINE = "accounts.sessions"
