@@ -37,6 +37,8 @@ SORT_ORDERS = repo.SORT_ORDERS
 # transaction (100 items): see docs/data-model.md.
 MAX_GROUPS_PER_WORD = 6
 MEMBERSHIP_BATCH = 8  # words per transaction when groups gain or lose words
+KANA_MAX_LENGTH = 200
+ROMAJI_MAX_LENGTH = 200
 
 
 class WordNotFound(NotFound):
@@ -124,9 +126,20 @@ def words_total() -> int:
 
 
 def _derived(japanese: str, kana: str | None, romaji: str | None) -> tuple[str, str]:
-    """Kana and romaji, computed from the Japanese when not given."""
-    kana = kana or ja.reading(japanese)
-    return kana, romaji or ja.romanize(japanese, kana)
+    """Kana and romaji, computed from the Japanese when not given, and then held to the
+    lengths given ones are (the API checks those)."""
+    kana = kana or _computed("kana", ja.reading(japanese), KANA_MAX_LENGTH)
+    return kana, romaji or _computed("romaji", ja.romanize(japanese, kana), ROMAJI_MAX_LENGTH)
+
+
+def _computed(name: str, value: str, max_length: int) -> str:
+    if len(value) > max_length:
+        message = (
+            f"The {name} computed from the Japanese would be {len(value)} characters long, "
+            f"more than the {max_length} a word may have: give the {name}, or a shorter Japanese."
+        )
+        raise InvalidInput(message, details={name: [message]})
+    return value
 
 
 def _check_groups(group_ids: Iterable[str]) -> frozenset[str]:
@@ -617,7 +630,10 @@ def vocabulary_import(
         if unknown := sorted(set(fields.get("group_ids", ())) - known_groups):
             rejected[fields["id"]] = f"unknown group {', '.join(unknown)}"
             continue
-        new_words.append(_imported_word(fields, now))
+        try:
+            new_words.append(_imported_word(fields, now))
+        except InvalidInput as error:  # kana or romaji computed too long
+            rejected[fields["id"]] = error.message
     if not dry_run:
         repo.records_store(groups=new_groups, words=new_words, progress=progress)
         for name, records in (("groups", groups), ("words", words)):
