@@ -149,6 +149,9 @@ MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="langportal-media")
 MEDIA_CUSTOM_DOMAIN = env.str("MEDIA_CUSTOM_DOMAIN", default="") or None
 # Largest upload accepted by POST /api/words/upload, in bytes (413 above it).
 MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Images with more pixels are refused from their header, before anything decodes them: a
+# few hundred compressed bytes can declare a picture that takes gigabytes to decode.
+MEDIA_MAX_IMAGE_PIXELS = env.int("MEDIA_MAX_IMAGE_PIXELS", default=40_000_000)
 # "inline": process an upload (durations, sizes, thumbnails) right after storing it, as
 # locally where no Lambda runs; "lambda": S3 notifies the media Lambda, which does it.
 MEDIA_PROCESSING = env.str("MEDIA_PROCESSING", default="inline")

@@ -297,10 +297,23 @@ def media_check(file, declared_type: str | None = None) -> media.MediaType:
         raise MediaTypeMismatch(f"The file is {media_type.content_type}, not {declared_type}.")
     if media_type.kind == "image":
         try:
-            media.image_check(file)
+            media.image_check(file, max_pixels=settings.MEDIA_MAX_IMAGE_PIXELS)
+        except media.TooManyPixels as error:
+            raise _image_too_large(error) from error
         except media.Unreadable as error:
             raise UnsupportedMediaType("The image cannot be read.") from error
     return media_type
+
+
+class ImageTooLarge(PayloadTooLarge):
+    code = "image_too_large"
+
+
+def _image_too_large(error: media.TooManyPixels) -> ImageTooLarge:
+    details = {"max_pixels": error.max_pixels}
+    if error.size:
+        details |= {"width": error.size[0], "height": error.size[1]}
+    return ImageTooLarge(str(error), details=details)
 
 
 def media_upload(
@@ -383,8 +396,9 @@ def media_process(*, key: str, now: datetime | None = None) -> str:
     Audio gets its format and duration; an image its size and a thumbnail written back
     to S3. Keys that are not uploads of ours, and files a word no longer uses, are left
     alone; a file already processed is not processed again; a file its word does not
-    point at yet raises MediaPending. Returns what happened: "processed", "unchanged" or
-    "ignored".
+    point at yet raises MediaPending; an image with more pixels than we decode is taken
+    off its word and out of S3 undecoded. Returns what happened: "processed",
+    "unchanged", "ignored" or "refused".
     """
     owned = media.owned(key)
     if owned is None:
@@ -399,10 +413,23 @@ def media_process(*, key: str, now: datetime | None = None) -> str:
             return "unchanged"
         with unavailable_on_outage("S3"), default_storage.open(key) as stored:
             data = stored.read()
-        repo.words_write([(word, repo.replace_word(word, **_media_details(key, owned.kind, data)))])
+        try:
+            details = _media_details(key, owned.kind, data)
+        except media.TooManyPixels as error:
+            return _media_refused(word, key, error)
+        repo.words_write([(word, repo.replace_word(word, **details))])
         return "processed"
 
     return retrying(process)
+
+
+def _media_refused(word: Word, key: str, error: media.TooManyPixels) -> str:
+    """Uploads are checked before they are stored; one that was not (put in the bucket some
+    other way, or before a lower limit) comes off its word and out of S3 here."""
+    logger.warning("Refused %s, the image of word %s: %s", key, word.id, error)
+    repo.words_write([(word, repo.replace_word(word, **_media_fields("image", None)))])
+    _media_delete([key])
+    return "refused"
 
 
 def _unattached(key: str, owned: media.OwnedKey, word: Word | None, current: str | None, now: datetime) -> str:
@@ -426,7 +453,7 @@ def _media_details(key: str, kind: str, data: bytes) -> dict:
             logger.warning("No duration could be read from %s.", key)
             info = media.AudioInfo(extension, None)
         return {"audio_format": info.format, "audio_duration": info.duration}
-    info = media.image_info(data)
+    info = media.image_info(data, max_pixels=settings.MEDIA_MAX_IMAGE_PIXELS)
     thumbnail = ContentFile(info.thumbnail, name=media.thumbnail_key(key))
     thumbnail.content_type = "image/webp"
     with unavailable_on_outage("S3"):
