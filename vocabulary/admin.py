@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Callable
 from dataclasses import asdict
 from operator import itemgetter
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponseRedirect, JsonResponse, StreamingHttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import escape
@@ -33,16 +34,14 @@ from langportal.idempotency import Idempotency
 from langportal.ids import is_id
 from langportal.paging import PageOutOfRange
 from langportal.retry import resending
+from vocabulary import documents, services
 from vocabulary import japanese as ja
-from vocabulary import services
 from vocabulary.serializers import PARTS_OF_SPEECH, WordInput
 
 PER_PAGE = 50
 SORTABLE = ("japanese", "romaji", "english", "created_at")
 SEARCH_MAX_LENGTH = 100
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
-EXPORT_COLUMNS = ("id", "japanese", "kana", "romaji", "english", "part_of_speech", "group_ids")
-IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_SALT = "vocabulary.admin.import"
 PROGRESS_MARK = "<!-- progress -->"
 
@@ -151,14 +150,14 @@ def words_export(request):
     def rows():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(EXPORT_COLUMNS)
+        writer.writerow(documents.CSV_COLUMNS)
         if query:
             batches = [services.words_search(text=query)]
         else:
             batches = _all_pages(sort_by=sort_by, descending=descending, group_id=group_id)
         for words in batches:
             for word in words:
-                writer.writerow(_export_row(word))
+                writer.writerow(documents.csv_row(word))
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -177,18 +176,6 @@ def _all_pages(**query):
         if page_number >= page.total_pages:
             return
         page_number += 1
-
-
-def _export_row(word) -> list[str]:
-    return [
-        word.id,
-        word.japanese,
-        word.kana,
-        word.romaji,
-        word.english,
-        word.part_of_speech or "",
-        ";".join(sorted(word.group_ids, key=int)),
-    ]
 
 
 # --- words: add, change, delete ------------------------------------------------------
@@ -433,25 +420,26 @@ def group_delete(request, group_id: str):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text="CSV with the export's columns, or a JSON vocabulary document. Up to 2 MiB.")
+    file = forms.FileField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "CSV with the export's columns, or a JSON vocabulary document: "
+            f"up to {filesizeformat(settings.IMPORT_MAX_BYTES)} and {settings.IMPORT_MAX_ROWS} rows."
+        )
 
 
 def _rows_from(name: str, data: bytes) -> list[dict]:
-    """Rows of a CSV (the export's columns) or of a JSON document's "words"."""
-    text = data.decode("utf-8-sig")
-    if name.lower().endswith(".json"):
-        document = json.loads(text)
-        if not isinstance(document, dict) or not isinstance(document.get("words"), list):
-            raise ValueError('a JSON import is an object with a "words" list')
-        return document["words"]
-    rows = []
-    for row in csv.DictReader(io.StringIO(text)):
-        row = {key: (value or "").strip() for key, value in row.items() if key}
-        row["group_ids"] = [part for part in row.get("group_ids", "").split(";") if part]
-        rows.append(
-            {key: value for key, value in row.items() if value not in ("", [])} | {"group_ids": row["group_ids"]}
-        )
-    return rows
+    """Rows of a CSV (the export's columns) or of a JSON document's "words", read within
+    the import limits; InvalidInput when the file cannot be read or passes one."""
+    limits = documents.DocumentLimits.imports()
+    if not name.lower().endswith(".json"):
+        return documents.csv_rows(data, limits)
+    document = documents.document_loads(data, limits)
+    if not isinstance(document, dict) or not isinstance(document.get("words"), list):
+        raise InvalidInput('A JSON import is an object with a "words" list.')
+    return document["words"]
 
 
 def _preview(rows: list[dict]) -> list[dict]:
@@ -492,18 +480,15 @@ def words_import(request):
     preview, token = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > IMPORT_MAX_BYTES:
-            form.add_error("file", "The file is larger than 2 MiB: split it.")
+        data = upload.read()
+        try:
+            preview = _preview(_rows_from(upload.name, data))
+        except InvalidInput as error:
+            form.add_error("file", error.message)
         else:
-            data = upload.read()
-            try:
-                preview = _preview(_rows_from(upload.name, data))
-            except (ValueError, UnicodeDecodeError) as error:
-                form.add_error("file", f"The file cannot be read: {error}")
-            else:
-                key = f"imports/{ULID()}-{'json' if upload.name.lower().endswith('.json') else 'csv'}"
-                default_storage.save(key, ContentFile(data))
-                token = signing.dumps({"key": key, "name": upload.name}, salt=IMPORT_SALT)
+            key = f"imports/{ULID()}-{'json' if upload.name.lower().endswith('.json') else 'csv'}"
+            default_storage.save(key, ContentFile(data))
+            token = signing.dumps({"key": key, "name": upload.name}, salt=IMPORT_SALT)
     return TemplateResponse(
         request,
         "admin/vocabulary/import.html",
