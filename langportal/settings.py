@@ -147,7 +147,8 @@ LOCAL_USERS_FILE = env.path("LOCAL_USERS_FILE", default=BASE_DIR / "var" / "loca
 # --- Media storage (S3 through django-storages) --------------------------------
 MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="langportal-media")
 MEDIA_CUSTOM_DOMAIN = env.str("MEDIA_CUSTOM_DOMAIN", default="") or None
-# Largest upload accepted by POST /api/words/upload, in bytes (413 above it).
+# Largest media file accepted by POST /api/words/upload and the admin's word form, in
+# bytes (413 above it, counted while the body streams in).
 MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # Images with more pixels are refused from their header, before anything decodes them: a
 # few hundred compressed bytes can declare a picture that takes gigabytes to decode.

@@ -8,6 +8,7 @@ change goes through the same services and checks as the API.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Callable
@@ -25,10 +26,12 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import escape
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from ulid import ULID
 
 from langportal.admin_site import error_headers
 from langportal.api.errors import plain_errors
+from langportal.api.uploads import SizeLimitUploadHandler, check_content_length
 from langportal.errors import DomainError, InvalidInput
 from langportal.idempotency import Idempotency
 from langportal.ids import is_id
@@ -44,6 +47,7 @@ SEARCH_MAX_LENGTH = 100
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 IMPORT_SALT = "vocabulary.admin.import"
 PROGRESS_MARK = "<!-- progress -->"
+MEDIA_FIELDS = ("audio", "image")  # the word form's files
 
 
 def _context(request, **values) -> dict:
@@ -70,6 +74,37 @@ def _groups() -> list:
 def _refused(error: DomainError | None) -> dict:
     """Status and headers of a page that shows why a service refused a POST (200 if none did)."""
     return {"status": error.status, "headers": error_headers(error)} if error else {}
+
+
+def bounded_upload(limit: Callable[[], int], files: int = 1):
+    """A view whose uploads are held to POST /api/words/upload's rule: a body that says it
+    is larger than `files` files of `limit()` bytes is refused unread (413), and a file is
+    cut off (413) as soon as its bytes, counted while they stream in, pass the limit."""
+
+    def decorate(view):
+        protected = csrf_protect(view)
+
+        # The CSRF check reads the form, so it comes after the upload handlers are in place.
+        @csrf_exempt
+        @functools.wraps(view)
+        def bounded(request, *args, **kwargs):
+            if request.method == "POST":
+                max_bytes = limit()
+                check_content_length(request.META, max_bytes, files=files)
+                request.upload_handlers.insert(0, SizeLimitUploadHandler(max_bytes, request))
+            return protected(request, *args, **kwargs)
+
+        return bounded
+
+    return decorate
+
+
+def _media_limit() -> int:
+    return settings.MEDIA_MAX_UPLOAD_BYTES
+
+
+def _import_limit() -> int:
+    return settings.IMPORT_MAX_BYTES
 
 
 # --- words: the change list ----------------------------------------------------------
@@ -190,18 +225,21 @@ class WordForm(forms.Form):
     group_ids = forms.MultipleChoiceField(
         label="Groups", required=False, widget=forms.CheckboxSelectMultiple, help_text="At most 6."
     )
-    audio = forms.FileField(required=False, help_text="mp3, ogg, wav or m4a, up to 10 MiB; replaces the current one.")
-    image = forms.FileField(required=False, help_text="png, jpeg or webp, up to 10 MiB; replaces the current one.")
+    audio = forms.FileField(required=False)
+    image = forms.FileField(required=False)
     # The revision the teacher is editing: saving over someone else's later change is refused.
     revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group_ids"].choices = [(group.id, group.name) for group in groups]
+        up_to = filesizeformat(settings.MEDIA_MAX_UPLOAD_BYTES)
+        self.fields["audio"].help_text = f"mp3, ogg, wav or m4a, up to {up_to}; replaces the current one."
+        self.fields["image"].help_text = f"png, jpeg or webp, up to {up_to}; replaces the current one."
 
     def clean(self):
         """The API's own checks, with each error next to its field."""
-        data = {name: value for name, value in self.cleaned_data.items() if name not in ("audio", "image", "revision")}
+        data = {name: value for name, value in self.cleaned_data.items() if name not in (*MEDIA_FIELDS, "revision")}
         data["part_of_speech"] = data.get("part_of_speech") or None
         serializer = WordInput(data=data)
         if not serializer.is_valid():
@@ -219,6 +257,7 @@ class WordForm(forms.Form):
         }
 
 
+@bounded_upload(_media_limit, files=len(MEDIA_FIELDS))
 def word_add(request):
     groups = _groups()
     form = WordForm(request.POST or None, request.FILES or None, groups=groups)
@@ -242,6 +281,7 @@ def word_add(request):
     )
 
 
+@bounded_upload(_media_limit, files=len(MEDIA_FIELDS))
 def word_change(request, word_id: str):
     word = services.word_get(word_id=word_id)
     groups = _groups()
@@ -293,7 +333,7 @@ def word_change(request, word_id: str):
 def _save_media(request, form: WordForm, word_id: str) -> list[tuple[str, str]]:
     """Upload the form's files as POST /api/words/upload does; (field, why) of those refused."""
     problems = []
-    for field in ("audio", "image"):
+    for field in MEDIA_FIELDS:
         upload = form.cleaned_data.get(field)
         if not upload:
             continue
@@ -473,6 +513,7 @@ def _preview(rows: list[dict]) -> list[dict]:
     return preview
 
 
+@bounded_upload(_import_limit)
 def words_import(request):
     if request.method == "POST" and request.POST.get("token"):
         return _import_write(request, request.POST["token"])
@@ -480,7 +521,7 @@ def words_import(request):
     preview, token = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
+        data = upload.read()  # at most IMPORT_MAX_BYTES: bounded_upload cut off anything larger
         try:
             preview = _preview(_rows_from(upload.name, data))
         except InvalidInput as error:
