@@ -165,8 +165,21 @@ LOCAL_USERS_FILE = env.path("LOCAL_USERS_FILE", default=BASE_DIR / "var" / "loca
 # --- Media storage (S3 through django-storages) --------------------------------
 MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="langportal-media")
 MEDIA_CUSTOM_DOMAIN = env.str("MEDIA_CUSTOM_DOMAIN", default="") or None
-# Largest upload accepted by POST /api/words/upload, in bytes (413 above it).
+# Largest media file accepted by POST /api/words/upload and the admin's word form, in
+# bytes (413 above it, counted while the body streams in).
 MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Images with more pixels are refused from their header, before anything decodes them: a
+# few hundred compressed bytes can declare a picture that takes gigabytes to decode.
+MEDIA_MAX_IMAGE_PIXELS = env.int("MEDIA_MAX_IMAGE_PIXELS", default=40_000_000)
+# Vocabulary documents (see vocabulary.documents): the admin's CSV or JSON import file,
+# and the larger documents seeding reads from S3. Both are held whole while checked.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5_000)
+SEED_MAX_BYTES = env.int("SEED_MAX_BYTES", default=64 * 1024 * 1024)
+SEED_MAX_ROWS = env.int("SEED_MAX_ROWS", default=200_000)
+# A document's JSON nesting and its longest CSV field or JSON string, in either.
+IMPORT_MAX_DEPTH = env.int("IMPORT_MAX_DEPTH", default=10)
+IMPORT_MAX_FIELD_CHARS = env.int("IMPORT_MAX_FIELD_CHARS", default=1_000)
 # "inline": process an upload (durations, sizes, thumbnails) right after storing it, as
 # locally where no Lambda runs; "lambda": S3 notifies the media Lambda, which does it.
 MEDIA_PROCESSING = env.str("MEDIA_PROCESSING", default="inline")

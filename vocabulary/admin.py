@@ -8,43 +8,46 @@ change goes through the same services and checks as the API.
 from __future__ import annotations
 
 import csv
+import functools
 import io
-import json
 import re
 from collections.abc import Callable
 from dataclasses import asdict
 from operator import itemgetter
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponseRedirect, JsonResponse, StreamingHttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import escape
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from ulid import ULID
 
 from langportal.admin_site import error_headers
 from langportal.api.errors import plain_errors
+from langportal.api.uploads import SizeLimitUploadHandler, check_content_length
 from langportal.errors import DomainError, InvalidInput
 from langportal.idempotency import Idempotency
 from langportal.ids import is_id
 from langportal.paging import PageOutOfRange
 from langportal.retry import resending
+from vocabulary import documents, services
 from vocabulary import japanese as ja
-from vocabulary import services
 from vocabulary.serializers import PARTS_OF_SPEECH, WordInput
 
 PER_PAGE = 50
 SORTABLE = ("japanese", "romaji", "english", "created_at")
 SEARCH_MAX_LENGTH = 100
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
-EXPORT_COLUMNS = ("id", "japanese", "kana", "romaji", "english", "part_of_speech", "group_ids")
-IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_SALT = "vocabulary.admin.import"
 PROGRESS_MARK = "<!-- progress -->"
+MEDIA_FIELDS = ("audio", "image")  # the word form's files
 
 
 def _context(request, **values) -> dict:
@@ -71,6 +74,37 @@ def _groups() -> list:
 def _refused(error: DomainError | None) -> dict:
     """Status and headers of a page that shows why a service refused a POST (200 if none did)."""
     return {"status": error.status, "headers": error_headers(error)} if error else {}
+
+
+def bounded_upload(limit: Callable[[], int], files: int = 1):
+    """A view whose uploads are held to POST /api/words/upload's rule: a body that says it
+    is larger than `files` files of `limit()` bytes is refused unread (413), and a file is
+    cut off (413) as soon as its bytes, counted while they stream in, pass the limit."""
+
+    def decorate(view):
+        protected = csrf_protect(view)
+
+        # The CSRF check reads the form, so it comes after the upload handlers are in place.
+        @csrf_exempt
+        @functools.wraps(view)
+        def bounded(request, *args, **kwargs):
+            if request.method == "POST":
+                max_bytes = limit()
+                check_content_length(request.META, max_bytes, files=files)
+                request.upload_handlers.insert(0, SizeLimitUploadHandler(max_bytes, request))
+            return protected(request, *args, **kwargs)
+
+        return bounded
+
+    return decorate
+
+
+def _media_limit() -> int:
+    return settings.MEDIA_MAX_UPLOAD_BYTES
+
+
+def _import_limit() -> int:
+    return settings.IMPORT_MAX_BYTES
 
 
 # --- words: the change list ----------------------------------------------------------
@@ -151,14 +185,14 @@ def words_export(request):
     def rows():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(EXPORT_COLUMNS)
+        writer.writerow(documents.CSV_COLUMNS)
         if query:
             batches = [services.words_search(text=query)]
         else:
             batches = _all_pages(sort_by=sort_by, descending=descending, group_id=group_id)
         for words in batches:
             for word in words:
-                writer.writerow(_export_row(word))
+                writer.writerow(documents.csv_row(word))
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -179,18 +213,6 @@ def _all_pages(**query):
         page_number += 1
 
 
-def _export_row(word) -> list[str]:
-    return [
-        word.id,
-        word.japanese,
-        word.kana,
-        word.romaji,
-        word.english,
-        word.part_of_speech or "",
-        ";".join(sorted(word.group_ids, key=int)),
-    ]
-
-
 # --- words: add, change, delete ------------------------------------------------------
 
 
@@ -203,18 +225,21 @@ class WordForm(forms.Form):
     group_ids = forms.MultipleChoiceField(
         label="Groups", required=False, widget=forms.CheckboxSelectMultiple, help_text="At most 6."
     )
-    audio = forms.FileField(required=False, help_text="mp3, ogg, wav or m4a, up to 10 MiB; replaces the current one.")
-    image = forms.FileField(required=False, help_text="png, jpeg or webp, up to 10 MiB; replaces the current one.")
+    audio = forms.FileField(required=False)
+    image = forms.FileField(required=False)
     # The revision the teacher is editing: saving over someone else's later change is refused.
     revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group_ids"].choices = [(group.id, group.name) for group in groups]
+        up_to = filesizeformat(settings.MEDIA_MAX_UPLOAD_BYTES)
+        self.fields["audio"].help_text = f"mp3, ogg, wav or m4a, up to {up_to}; replaces the current one."
+        self.fields["image"].help_text = f"png, jpeg or webp, up to {up_to}; replaces the current one."
 
     def clean(self):
         """The API's own checks, with each error next to its field."""
-        data = {name: value for name, value in self.cleaned_data.items() if name not in ("audio", "image", "revision")}
+        data = {name: value for name, value in self.cleaned_data.items() if name not in (*MEDIA_FIELDS, "revision")}
         data["part_of_speech"] = data.get("part_of_speech") or None
         serializer = WordInput(data=data)
         if not serializer.is_valid():
@@ -232,6 +257,7 @@ class WordForm(forms.Form):
         }
 
 
+@bounded_upload(_media_limit, files=len(MEDIA_FIELDS))
 def word_add(request):
     groups = _groups()
     form = WordForm(request.POST or None, request.FILES or None, groups=groups)
@@ -255,6 +281,7 @@ def word_add(request):
     )
 
 
+@bounded_upload(_media_limit, files=len(MEDIA_FIELDS))
 def word_change(request, word_id: str):
     word = services.word_get(word_id=word_id)
     groups = _groups()
@@ -306,7 +333,7 @@ def word_change(request, word_id: str):
 def _save_media(request, form: WordForm, word_id: str) -> list[tuple[str, str]]:
     """Upload the form's files as POST /api/words/upload does; (field, why) of those refused."""
     problems = []
-    for field in ("audio", "image"):
+    for field in MEDIA_FIELDS:
         upload = form.cleaned_data.get(field)
         if not upload:
             continue
@@ -433,25 +460,26 @@ def group_delete(request, group_id: str):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text="CSV with the export's columns, or a JSON vocabulary document. Up to 2 MiB.")
+    file = forms.FileField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "CSV with the export's columns, or a JSON vocabulary document: "
+            f"up to {filesizeformat(settings.IMPORT_MAX_BYTES)} and {settings.IMPORT_MAX_ROWS} rows."
+        )
 
 
 def _rows_from(name: str, data: bytes) -> list[dict]:
-    """Rows of a CSV (the export's columns) or of a JSON document's "words"."""
-    text = data.decode("utf-8-sig")
-    if name.lower().endswith(".json"):
-        document = json.loads(text)
-        if not isinstance(document, dict) or not isinstance(document.get("words"), list):
-            raise ValueError('a JSON import is an object with a "words" list')
-        return document["words"]
-    rows = []
-    for row in csv.DictReader(io.StringIO(text)):
-        row = {key: (value or "").strip() for key, value in row.items() if key}
-        row["group_ids"] = [part for part in row.get("group_ids", "").split(";") if part]
-        rows.append(
-            {key: value for key, value in row.items() if value not in ("", [])} | {"group_ids": row["group_ids"]}
-        )
-    return rows
+    """Rows of a CSV (the export's columns) or of a JSON document's "words", read within
+    the import limits; InvalidInput when the file cannot be read or passes one."""
+    limits = documents.DocumentLimits.imports()
+    if not name.lower().endswith(".json"):
+        return documents.csv_rows(data, limits)
+    document = documents.document_loads(data, limits)
+    if not isinstance(document, dict) or not isinstance(document.get("words"), list):
+        raise InvalidInput('A JSON import is an object with a "words" list.')
+    return document["words"]
 
 
 def _preview(rows: list[dict]) -> list[dict]:
@@ -485,6 +513,7 @@ def _preview(rows: list[dict]) -> list[dict]:
     return preview
 
 
+@bounded_upload(_import_limit)
 def words_import(request):
     if request.method == "POST" and request.POST.get("token"):
         return _import_write(request, request.POST["token"])
@@ -492,18 +521,15 @@ def words_import(request):
     preview, token = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > IMPORT_MAX_BYTES:
-            form.add_error("file", "The file is larger than 2 MiB: split it.")
+        data = upload.read()  # at most IMPORT_MAX_BYTES: bounded_upload cut off anything larger
+        try:
+            preview = _preview(_rows_from(upload.name, data))
+        except InvalidInput as error:
+            form.add_error("file", error.message)
         else:
-            data = upload.read()
-            try:
-                preview = _preview(_rows_from(upload.name, data))
-            except (ValueError, UnicodeDecodeError) as error:
-                form.add_error("file", f"The file cannot be read: {error}")
-            else:
-                key = f"imports/{ULID()}-{'json' if upload.name.lower().endswith('.json') else 'csv'}"
-                default_storage.save(key, ContentFile(data))
-                token = signing.dumps({"key": key, "name": upload.name}, salt=IMPORT_SALT)
+            key = f"imports/{ULID()}-{'json' if upload.name.lower().endswith('.json') else 'csv'}"
+            default_storage.save(key, ContentFile(data))
+            token = signing.dumps({"key": key, "name": upload.name}, salt=IMPORT_SALT)
     return TemplateResponse(
         request,
         "admin/vocabulary/import.html",

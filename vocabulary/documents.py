@@ -1,4 +1,5 @@
-"""Vocabulary documents: the JSON that seeding reads from S3 and imports accept.
+"""Vocabulary documents: the JSON that seeding reads from S3 and imports accept, and
+the CSV that the admin exports and imports.
 
     {"groups": [{"id": "1", "name": "Basic Greetings"}, ...],
      "words": [{"id": "1", "japanese": "こんにちは", "english": "hello",
@@ -7,16 +8,213 @@
 
 Every entry is checked with the API's own serializers; a bad entry is reported with
 its position and reasons and the others go on.
+
+The CSV has the columns of CSV_COLUMNS, a word's group ids joined by ";". A cell that
+a spreadsheet would run as a formula (one starting with =, +, -, @, a tab or a carriage
+return) is exported with a single quote in front, as OWASP advises against CSV
+injection; importing takes exactly that quote off again, so an export imports back as
+it was and such words stay importable.
+
+Documents are read within DocumentLimits (bytes, JSON nesting, rows, the length of a
+CSV field or JSON string); the first limit passed is refused with DocumentTooLarge,
+which names it.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.conf import settings
 
 from langportal.api.errors import plain_errors
 from langportal.errors import InvalidInput
 from vocabulary.serializers import DocumentGroup, DocumentWord
+
+CSV_COLUMNS = ("id", "japanese", "kana", "romaji", "english", "part_of_speech", "group_ids")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# A JSON string, or the rest of the text after an unterminated one: each quote starts at
+# most one match, so removing them all takes one pass whatever the text.
+JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+# --- CSV cells -------------------------------------------------------------------------
+
+
+def _formula_like(value: str) -> bool:
+    # Leading quotes are looked through, so that a value that starts with quotes
+    # itself comes back unchanged from imported_text(spreadsheet_text(value)).
+    return value.lstrip("'").startswith(FORMULA_START)
+
+
+def spreadsheet_text(value: str) -> str:
+    """A CSV cell that no spreadsheet runs as a formula: a quote before one that starts like one."""
+    return f"'{value}" if _formula_like(value) else value
+
+
+def imported_text(cell: str) -> str:
+    """The value of a cell as spreadsheet_text wrote it: its neutralising quote taken off."""
+    return cell[1:] if cell.startswith("'") and _formula_like(cell) else cell
+
+
+def csv_row(word) -> list[str]:
+    """A word as a row of CSV_COLUMNS, every cell safe to open in a spreadsheet."""
+    cells = [
+        word.id,
+        word.japanese,
+        word.kana,
+        word.romaji,
+        word.english,
+        word.part_of_speech or "",
+        ";".join(sorted(word.group_ids, key=int)),
+    ]
+    return [spreadsheet_text(cell) for cell in cells]
+
+
+# --- limits ----------------------------------------------------------------------------
+
+
+class DocumentTooLarge(InvalidInput):
+    code = "document_too_large"
+
+
+@dataclass(frozen=True)
+class DocumentLimits:
+    max_bytes: int
+    max_rows: int  # entries of "words" and "groups" together, or CSV lines after the header
+    max_depth: int
+    max_field_chars: int
+
+    @classmethod
+    def imports(cls) -> DocumentLimits:
+        """The limits of a file a teacher imports in the admin."""
+        return cls(settings.IMPORT_MAX_BYTES, settings.IMPORT_MAX_ROWS, *_shared_limits())
+
+    @classmethod
+    def seeds(cls) -> DocumentLimits:
+        """The limits of a document seeding reads from S3."""
+        return cls(settings.SEED_MAX_BYTES, settings.SEED_MAX_ROWS, *_shared_limits())
+
+    def check_bytes(self, data: bytes) -> None:
+        if len(data) > self.max_bytes:
+            raise DocumentTooLarge(
+                f"The document is larger than {self.max_bytes} bytes: split it.",
+                details={"max_bytes": self.max_bytes},
+            )
+
+    def check_rows(self, rows: int) -> None:
+        if rows > self.max_rows:
+            raise DocumentTooLarge(
+                f"The document has more than {self.max_rows} rows: split it.", details={"max_rows": self.max_rows}
+            )
+
+    def field_too_long(self, where: str) -> DocumentTooLarge:
+        return DocumentTooLarge(
+            f"{where} is longer than {self.max_field_chars} characters.",
+            details={"max_field_chars": self.max_field_chars},
+        )
+
+
+def _shared_limits() -> tuple[int, int]:
+    return settings.IMPORT_MAX_DEPTH, settings.IMPORT_MAX_FIELD_CHARS
+
+
+def _text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"The document is not UTF-8 text: {error}.") from error
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+
+def document_loads(data: bytes, limits: DocumentLimits) -> Any:
+    """Decode a JSON document within `limits`; InvalidInput when it is not JSON."""
+    limits.check_bytes(data)
+    text = _text(data)
+    if _nested_deeper(text, limits.max_depth):
+        raise DocumentTooLarge(
+            f"The document is nested more than {limits.max_depth} levels deep.",
+            details={"max_depth": limits.max_depth},
+        )
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        raise InvalidInput(f"The document is not JSON: {error}.") from error
+    if any(len(string) > limits.max_field_chars for string in _strings(document)):
+        raise limits.field_too_long("A string in the document")
+    if isinstance(document, dict):
+        lists = [document[name] for name in ("groups", "words") if isinstance(document.get(name), list)]
+        limits.check_rows(sum(map(len, lists)))
+    return document
+
+
+def _nested_deeper(text: str, max_depth: int) -> bool:
+    """Whether JSON text nests deeper than `max_depth`, found without parsing it: json's
+    parser recurses once per level, and a deep enough document exhausts the stack."""
+    depth = 0
+    for bracket in NOT_BRACKET.sub("", JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > max_depth:
+            return True
+    return False
+
+
+def _strings(document: Any) -> Iterator[str]:
+    """Every string of a decoded document, keys included."""
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            pending += [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            pending += value
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+def csv_rows(data: bytes, limits: DocumentLimits) -> list[dict]:
+    """The rows of an exported (or alike) CSV file, read within `limits`: each a dict of
+    the non-empty cells of CSV_COLUMNS, with "group_ids" a list."""
+    limits.check_bytes(data)
+    reader = csv.reader(io.StringIO(_text(data)))
+    header, rows = None, []
+    try:
+        for cells in reader:
+            if any(len(cell) > limits.max_field_chars for cell in cells):
+                raise limits.field_too_long(f"A field on line {reader.line_num}")
+            if header is None:
+                header = cells
+                continue
+            limits.check_rows(len(rows) + 1)
+            rows.append(_csv_fields(dict(zip(header, cells, strict=False))))
+    except csv.Error as error:
+        # csv refuses a field past its own, higher limit by itself (csv.field_size_limit()).
+        if str(error).startswith("field larger than field limit"):
+            raise limits.field_too_long(f"A field on line {reader.line_num}") from error
+        raise InvalidInput(f"The CSV cannot be read (line {reader.line_num}): {error}.") from error
+    return rows
+
+
+def _csv_fields(row: dict[str, str]) -> dict:
+    values = {column: imported_text(row.get(column, "").strip()) for column in CSV_COLUMNS}
+    fields: dict[str, Any] = {column: value for column, value in values.items() if value}
+    fields["group_ids"] = [part for part in values["group_ids"].split(";") if part]
+    return fields
+
+
+# --- vocabulary documents --------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -56,7 +254,7 @@ def _entries(items: list, serializer_class, kind: str, errors: list[EntryError])
         entry_id = item.get("id") if isinstance(item, dict) else None
         serializer = serializer_class(data=item)
         if not serializer.is_valid():
-            errors.append(EntryError(kind, position, _text(entry_id), plain_errors(serializer.errors)))
+            errors.append(EntryError(kind, position, _id_text(entry_id), plain_errors(serializer.errors)))
         elif serializer.validated_data["id"] in seen:
             errors.append(EntryError(kind, position, entry_id, {"id": ["This id appears more than once."]}))
         else:
@@ -65,5 +263,5 @@ def _entries(items: list, serializer_class, kind: str, errors: list[EntryError])
     return valid
 
 
-def _text(value: Any) -> str | None:
+def _id_text(value: Any) -> str | None:
     return str(value) if value is not None else None

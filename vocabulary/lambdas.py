@@ -16,7 +16,8 @@ from vocabulary import services  # noqa: E402
 def process_media(event, context) -> dict:
     """S3 ObjectCreated notifications: learn what each new upload holds.
 
-    Returns, per key, "processed", "unchanged" (done before) or "ignored" (not ours).
+    Returns, per key, "processed", "unchanged" (done before), "ignored" (not ours, or no
+    longer used) or "refused" (an image too large to decode, taken off its word).
     """
     results = {}
     for record in event.get("Records", []):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import filetype
@@ -104,13 +106,38 @@ class Unreadable(Exception):
     """The bytes look like an accepted type but cannot be decoded."""
 
 
-def image_check(data: io.BufferedIOBase) -> None:
-    """Decode an image's header and structure, or raise Unreadable."""
+class TooManyPixels(Exception):
+    """An image larger than we decode, known from its header alone."""
+
+    def __init__(self, max_pixels: int, size: tuple[int, int] | None = None):
+        self.max_pixels, self.size = max_pixels, size
+        declared = f"{size[0]}×{size[1]}" if size else "more"
+        super().__init__(f"Images may have at most {max_pixels} pixels; this one has {declared}.")
+
+
+@contextmanager
+def _opened(data: io.BufferedIOBase, max_pixels: int) -> Iterator[Image.Image]:
+    """An image read as far as its header, refused with TooManyPixels before anything
+    decodes it if its size passes `max_pixels` (or Unreadable if it is no image)."""
     try:
         with Image.open(data) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
+            if image.width * image.height > max_pixels:
+                raise TooManyPixels(max_pixels, image.size)
+            yield image
+    # Pillow's own guard (Image.MAX_IMAGE_PIXELS, set from ours in vocabulary.apps) refuses
+    # in Image.open past twice its limit, and past the limit where warnings are errors.
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise TooManyPixels(max_pixels) from error
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise Unreadable(str(error)) from error
+
+
+def image_check(data: io.BufferedIOBase, *, max_pixels: int) -> None:
+    """Check an image's header, size and structure without decoding its pixels; raises
+    TooManyPixels or Unreadable."""
+    try:
+        with _opened(data, max_pixels) as image:
+            image.verify()
     finally:
         data.seek(0)
 
@@ -124,14 +151,12 @@ def audio_info(data: bytes, extension: str) -> AudioInfo:
     return AudioInfo(format=extension, duration=duration)
 
 
-def image_info(data: bytes) -> ImageInfo:
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-            thumbnail = image.convert("RGB")
-            thumbnail.thumbnail(THUMBNAIL_SIZE)
-            output = io.BytesIO()
-            thumbnail.save(output, "WEBP", quality=80)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-        raise Unreadable(str(error)) from error
+def image_info(data: bytes, *, max_pixels: int) -> ImageInfo:
+    """An image's size and thumbnail; raises TooManyPixels (before decoding) or Unreadable."""
+    with _opened(io.BytesIO(data), max_pixels) as image:
+        width, height = image.size
+        thumbnail = image.convert("RGB")
+        thumbnail.thumbnail(THUMBNAIL_SIZE)
+        output = io.BytesIO()
+        thumbnail.save(output, "WEBP", quality=80)
     return ImageInfo(width, height, output.getvalue())

@@ -9,10 +9,10 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from langportal import aws
-from langportal.errors import InvalidInput, NotFound
+from langportal.errors import NotFound
 from langportal.progress import Progress, silent
 from vocabulary import services
-from vocabulary.documents import Document, document_parse
+from vocabulary.documents import Document, DocumentLimits, document_loads, document_parse
 
 STARTER_DOCUMENT = Path(__file__).parent / "data" / "starter_words.json"
 STARTER_KEY = "seed/starter_words.json"
@@ -25,18 +25,18 @@ def document_upload(*, bucket: str, key: str, document: dict[str, Any]) -> None:
 
 
 def document_download(*, bucket: str, key: str) -> Any:
+    """A JSON document from S3, decoded within the seeding limits (InvalidInput past one)."""
+    limits = DocumentLimits.seeds()
     s3 = aws.client("s3")
     try:
         with aws.unavailable_on_outage("S3"):
-            body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+            # One byte past the limit is enough to see that a document is too large.
+            body = s3.get_object(Bucket=bucket, Key=key)["Body"].read(limits.max_bytes + 1)
     except ClientError as error:
         if error.response["Error"]["Code"] in {"NoSuchKey", "NoSuchBucket", "404"}:
             raise NotFound(f"s3://{bucket}/{key} does not exist.") from error
         raise
-    try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InvalidInput(f"s3://{bucket}/{key} is not JSON: {error}") from error
+    return document_loads(body, limits)
 
 
 def seed_from_s3(

@@ -9,8 +9,6 @@ from vocabulary import japanese as ja
 from vocabulary import services
 
 JAPANESE_MAX_LENGTH = 100
-KANA_MAX_LENGTH = 200
-ROMAJI_MAX_LENGTH = 200
 ENGLISH_MAX_LENGTH = 200
 GROUP_NAME_MAX_LENGTH = 100
 
@@ -43,10 +41,13 @@ class WordInput(serializers.Serializer):
     japanese = StrictCharField(max_length=JAPANESE_MAX_LENGTH)
     english = StrictCharField(max_length=ENGLISH_MAX_LENGTH)
     kana = StrictCharField(
-        max_length=KANA_MAX_LENGTH, required=False, allow_blank=True, help_text="Reading; computed when omitted."
+        max_length=services.KANA_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text="Reading; computed when omitted.",
     )
     romaji = StrictCharField(
-        max_length=ROMAJI_MAX_LENGTH, required=False, allow_blank=True, help_text="Computed when omitted."
+        max_length=services.ROMAJI_MAX_LENGTH, required=False, allow_blank=True, help_text="Computed when omitted."
     )
     part_of_speech = serializers.ChoiceField(choices=PARTS_OF_SPEECH, required=False, allow_null=True)
     group_ids = serializers.ListField(child=IdField(), required=False, max_length=services.MAX_GROUPS_PER_WORD)

@@ -37,6 +37,8 @@ SORT_ORDERS = repo.SORT_ORDERS
 # transaction (100 items): see docs/data-model.md.
 MAX_GROUPS_PER_WORD = 6
 MEMBERSHIP_BATCH = 8  # words per transaction when groups gain or lose words
+KANA_MAX_LENGTH = 200
+ROMAJI_MAX_LENGTH = 200
 
 
 class WordNotFound(NotFound):
@@ -124,9 +126,20 @@ def words_total() -> int:
 
 
 def _derived(japanese: str, kana: str | None, romaji: str | None) -> tuple[str, str]:
-    """Kana and romaji, computed from the Japanese when not given."""
-    kana = kana or ja.reading(japanese)
-    return kana, romaji or ja.romanize(japanese, kana)
+    """Kana and romaji, computed from the Japanese when not given, and then held to the
+    lengths given ones are (the API checks those)."""
+    kana = kana or _computed("kana", ja.reading(japanese), KANA_MAX_LENGTH)
+    return kana, romaji or _computed("romaji", ja.romanize(japanese, kana), ROMAJI_MAX_LENGTH)
+
+
+def _computed(name: str, value: str, max_length: int) -> str:
+    if len(value) > max_length:
+        message = (
+            f"The {name} computed from the Japanese would be {len(value)} characters long, "
+            f"more than the {max_length} a word may have: give the {name}, or a shorter Japanese."
+        )
+        raise InvalidInput(message, details={name: [message]})
+    return value
 
 
 def _check_groups(group_ids: Iterable[str]) -> frozenset[str]:
@@ -284,10 +297,23 @@ def media_check(file, declared_type: str | None = None) -> media.MediaType:
         raise MediaTypeMismatch(f"The file is {media_type.content_type}, not {declared_type}.")
     if media_type.kind == "image":
         try:
-            media.image_check(file)
+            media.image_check(file, max_pixels=settings.MEDIA_MAX_IMAGE_PIXELS)
+        except media.TooManyPixels as error:
+            raise _image_too_large(error) from error
         except media.Unreadable as error:
             raise UnsupportedMediaType("The image cannot be read.") from error
     return media_type
+
+
+class ImageTooLarge(PayloadTooLarge):
+    code = "image_too_large"
+
+
+def _image_too_large(error: media.TooManyPixels) -> ImageTooLarge:
+    details = {"max_pixels": error.max_pixels}
+    if error.size:
+        details |= {"width": error.size[0], "height": error.size[1]}
+    return ImageTooLarge(str(error), details=details)
 
 
 def media_upload(
@@ -370,8 +396,9 @@ def media_process(*, key: str, now: datetime | None = None) -> str:
     Audio gets its format and duration; an image its size and a thumbnail written back
     to S3. Keys that are not uploads of ours, and files a word no longer uses, are left
     alone; a file already processed is not processed again; a file its word does not
-    point at yet raises MediaPending. Returns what happened: "processed", "unchanged" or
-    "ignored".
+    point at yet raises MediaPending; an image with more pixels than we decode is taken
+    off its word and out of S3 undecoded. Returns what happened: "processed",
+    "unchanged", "ignored" or "refused".
     """
     owned = media.owned(key)
     if owned is None:
@@ -386,10 +413,23 @@ def media_process(*, key: str, now: datetime | None = None) -> str:
             return "unchanged"
         with unavailable_on_outage("S3"), default_storage.open(key) as stored:
             data = stored.read()
-        repo.words_write([(word, repo.replace_word(word, **_media_details(key, owned.kind, data)))])
+        try:
+            details = _media_details(key, owned.kind, data)
+        except media.TooManyPixels as error:
+            return _media_refused(word, key, error)
+        repo.words_write([(word, repo.replace_word(word, **details))])
         return "processed"
 
     return retrying(process)
+
+
+def _media_refused(word: Word, key: str, error: media.TooManyPixels) -> str:
+    """Uploads are checked before they are stored; one that was not (put in the bucket some
+    other way, or before a lower limit) comes off its word and out of S3 here."""
+    logger.warning("Refused %s, the image of word %s: %s", key, word.id, error)
+    repo.words_write([(word, repo.replace_word(word, **_media_fields("image", None)))])
+    _media_delete([key])
+    return "refused"
 
 
 def _unattached(key: str, owned: media.OwnedKey, word: Word | None, current: str | None, now: datetime) -> str:
@@ -413,7 +453,7 @@ def _media_details(key: str, kind: str, data: bytes) -> dict:
             logger.warning("No duration could be read from %s.", key)
             info = media.AudioInfo(extension, None)
         return {"audio_format": info.format, "audio_duration": info.duration}
-    info = media.image_info(data)
+    info = media.image_info(data, max_pixels=settings.MEDIA_MAX_IMAGE_PIXELS)
     thumbnail = ContentFile(info.thumbnail, name=media.thumbnail_key(key))
     thumbnail.content_type = "image/webp"
     with unavailable_on_outage("S3"):
@@ -617,7 +657,10 @@ def vocabulary_import(
         if unknown := sorted(set(fields.get("group_ids", ())) - known_groups):
             rejected[fields["id"]] = f"unknown group {', '.join(unknown)}"
             continue
-        new_words.append(_imported_word(fields, now))
+        try:
+            new_words.append(_imported_word(fields, now))
+        except InvalidInput as error:  # kana or romaji computed too long
+            rejected[fields["id"]] = error.message
     if not dry_run:
         repo.records_store(groups=new_groups, words=new_words, progress=progress)
         for name, records in (("groups", groups), ("words", words)):

@@ -11,13 +11,13 @@ def too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"Files may be at most {limit} bytes.", details={"max_bytes": limit})
 
 
-def check_content_length(meta: dict, limit: int) -> None:
-    """Refuse at once a body that announces itself as too large."""
+def check_content_length(meta: dict, limit: int, *, files: int = 1) -> None:
+    """Refuse at once a body that announces itself as too large for `files` files of `limit` bytes."""
     try:
         length = int(meta.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    if length > limit + FORM_OVERHEAD:
+    if length > files * limit + FORM_OVERHEAD:
         raise too_large(limit)
 
 

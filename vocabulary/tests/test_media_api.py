@@ -168,6 +168,37 @@ def test_too_large_is_413_and_stores_nothing(teacher_api, words, settings):
     assert stored_keys() == []
 
 
+def test_an_image_with_more_pixels_than_the_limit_is_413_and_stores_nothing(teacher_api, words, settings):
+    settings.MEDIA_MAX_IMAGE_PIXELS = 640 * 480 - 1
+    error = assert_error(upload(teacher_api, samples.image("PNG"), "a.png", "image/png"), 413, "image_too_large")
+    assert error["message"] == "Images may have at most 307199 pixels; this one has 640×480."
+    assert error["details"] == {"max_pixels": 307199, "width": 640, "height": 480}
+    assert stored_keys() == []
+    assert repo.word_get("1").image_key is None
+
+
+def test_an_image_at_the_pixel_limit_is_taken(teacher_api, words, settings):
+    settings.MEDIA_MAX_IMAGE_PIXELS = 640 * 480
+    assert upload(teacher_api, samples.image("PNG"), "a.png", "image/png").status_code == 201
+
+
+def test_pillow_guards_at_our_pixel_limit():
+    assert Image.MAX_IMAGE_PIXELS == settings.MEDIA_MAX_IMAGE_PIXELS
+
+
+@pytest.mark.parametrize(
+    "pillows_limit",
+    [
+        pytest.param(10_000, id="past twice its limit"),
+        pytest.param(30_000, id="past its limit, warnings as errors", marks=pytest.mark.filterwarnings("error")),
+    ],
+)
+def test_pillows_own_refusal_is_ours(monkeypatch, pillows_limit):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", pillows_limit)
+    with pytest.raises(media.TooManyPixels, match="this one has more"):
+        media.image_check(io.BytesIO(samples.image("PNG", (200, 200))), max_pixels=10**12)
+
+
 def test_students_cannot_upload(student_api, words):
     assert_error(upload(student_api, samples.wav()), 403, "permission_denied")
     assert stored_keys() == []
@@ -230,6 +261,17 @@ def test_lambda_processes_uploads_once(teacher_api, words, settings):
     assert (processed.image_width, processed.image_height) == (300, 100)
     assert lambdas.process_media(event(word.image_key), None) == {word.image_key: "unchanged"}
     assert repo.word_get("1") == processed
+
+
+def test_lambda_refuses_an_image_past_the_pixel_limit(teacher_api, words, settings):
+    settings.MEDIA_PROCESSING = "lambda"
+    upload(teacher_api, samples.image("PNG"), "a.png")
+    key = repo.word_get("1").image_key
+    settings.MEDIA_MAX_IMAGE_PIXELS = 1000  # lowered since the upload was checked
+    assert lambdas.process_media(event(key), None) == {key: "refused"}
+    word = repo.word_get("1")
+    assert (word.image_key, word.image_width, word.thumbnail_key) == (None, None, None)
+    assert stored_keys() == []
 
 
 def test_lambda_ignores_objects_it_does_not_own(teacher_api, words):

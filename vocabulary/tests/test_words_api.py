@@ -147,6 +147,20 @@ def test_given_romaji_is_kept(teacher_api, aws):
     assert body["romaji"] == "tempura"
 
 
+def test_computed_romaji_is_held_to_the_romaji_limit(teacher_api, aws):
+    error = assert_error(
+        teacher_api.post("/api/words", {"japanese": "学校" * 50, "english": "schools"}, format="json"), 400, "invalid"
+    )
+    assert error["message"].startswith("The romaji computed from the Japanese would be 349 characters long")
+    assert list(error["details"]) == ["romaji"]
+    assert services.words_total() == 0
+
+
+def test_given_romaji_spares_the_computed_one(teacher_api, aws):
+    body = {"japanese": "学校" * 50, "romaji": "gakkou", "english": "schools"}
+    assert teacher_api.post("/api/words", body, format="json").status_code == 201
+
+
 def test_word_joins_its_groups(teacher_api, words):
     food = words["food"]
     body = teacher_api.post(
@@ -225,6 +239,23 @@ def test_new_japanese_recomputes_kana_and_romaji_and_moves_in_the_order(teacher_
     body = teacher_api.patch("/api/words/5", {"japanese": "図書館"}, format="json").json()
     assert (body["kana"], body["romaji"]) == ("としょかん", "toshokan")
     assert ids(teacher_api.get("/api/words?sort_by=romaji")) == ["2", "1", "3", "4", "5"]
+
+
+def test_a_new_japanese_whose_romaji_would_be_too_long_is_400(teacher_api, words):
+    before = repo.word_get("5")
+    assert_error(teacher_api.patch("/api/words/5", {"japanese": "学校" * 50}, format="json"), 400, "invalid")
+    assert repo.word_get("5") == before
+
+
+def test_an_import_leaves_out_a_word_whose_romaji_would_be_too_long(aws):
+    words = [
+        {"id": "1", "japanese": "学校" * 50, "english": "schools"},
+        {"id": "2", "japanese": "猫", "english": "cat"},
+    ]
+    result = services.vocabulary_import(groups=[], words=words)
+    assert result.created_words == ["2"]
+    assert result.rejected["1"].startswith("The romaji computed from the Japanese would be 349 characters long")
+    assert repo.word_get("1") is None
 
 
 def test_put_replaces_the_word(teacher_api, words):
