@@ -79,6 +79,20 @@ def teacher_browser(make_tokens, db):
     return client
 
 
+@pytest.fixture
+def browser_copy():
+    """copy(client): another browser holding a copy of `client`'s cookies (a stolen session)."""
+    from django.test import Client
+
+    def copy(client):
+        other = Client()
+        for name, morsel in client.cookies.items():
+            other.cookies[name] = morsel.value
+        return other
+
+    return copy
+
+
 def _client(token: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")

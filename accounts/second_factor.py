@@ -63,21 +63,13 @@ def code(request, site) -> TemplateResponse | HttpResponseRedirect:
     step = _pending(request, "code")
     if step is None:
         return HttpResponseRedirect(reverse("admin:login"))
+
+    def answer(code: str) -> str:
+        return cognito.totp_answer(username=step["username"], session=step["session"], code=code).id_token
+
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        throttle.check(request, step["username"])
-        try:
-            tokens = cognito.totp_answer(
-                username=step["username"], session=step["session"], code=form.cleaned_data["code"]
-            )
-        except cognito.WrongCode:
-            throttle.failed(request, step["username"])
-            form.add_error("code", "Wrong code. Enter the one your app shows now.")
-        except cognito.SignInExpired:
-            return _start_again(request, site)
-        else:
-            return _signed_in(request, site, tokens.id_token, step)
-    return _page(request, site, form, title="Enter your code")
+    done = _answered(request, site, step, form, answer, wrong="Wrong code. Enter the one your app shows now.")
+    return done or _page(request, site, form, title="Enter your code")
 
 
 def setup(request, site) -> TemplateResponse | HttpResponseRedirect:
@@ -91,21 +83,35 @@ def setup(request, site) -> TemplateResponse | HttpResponseRedirect:
         except cognito.SignInExpired:
             return _start_again(request, site)
         request.session[PENDING] = step
+
+    def enable(code: str) -> str:
+        cognito.totp_enable(access_token=step["access_token"], code=code)
+        return step["id_token"]
+
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        throttle.check(request, step["username"])
-        try:
-            cognito.totp_enable(access_token=step["access_token"], code=form.cleaned_data["code"])
-        except cognito.WrongCode:
-            throttle.failed(request, step["username"])
-            form.add_error("code", "Wrong code. Check the app's clock, and enter the code it shows now.")
-        except cognito.SignInExpired:
-            return _start_again(request, site)
-        else:
-            return _signed_in(request, site, step["id_token"], step)
+    wrong = "Wrong code. Check the app's clock, and enter the code it shows now."
+    if done := _answered(request, site, step, form, enable, wrong=wrong):
+        return done
     label = quote(f"{ISSUER}:{step['username']}")
     uri = f"otpauth://totp/{label}?secret={step['secret']}&issuer={ISSUER}"
     return _page(request, site, form, title="Set up a second factor", secret=step["secret"], uri=uri)
+
+
+def _answered(request, site, step: dict, form: CodeForm, attempt, *, wrong: str):
+    """The answer to a posted code: signed in, or start again; None to show the form again
+    (nothing posted, or a wrong code, which counts as a failed sign-in)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    throttle.check(request, step["username"])
+    try:
+        id_token = attempt(form.cleaned_data["code"])
+    except cognito.WrongCode:
+        throttle.failed(request, step["username"])
+        form.add_error("code", wrong)
+        return None
+    except cognito.SignInExpired:
+        return _start_again(request, site)
+    return _signed_in(request, site, id_token, step)
 
 
 def _pending(request, kind: str) -> dict | None:

@@ -13,8 +13,8 @@ GROUPS = "/admin/vocabulary/groups/"
 
 
 @pytest.fixture
-def teacher(make_tokens) -> cognito.Tokens:
-    return make_tokens("sensei", "teachers")
+def teacher(make_tokens) -> None:
+    make_tokens("sensei", "teachers")
 
 
 def password(username: str = "sensei") -> str:
@@ -23,19 +23,6 @@ def password(username: str = "sensei") -> str:
 
 def sign_in(client, username: str = "sensei", secret: str | None = None, *, next_url: str = "/admin/"):
     return client.post(f"/admin/login/?next={next_url}", {"username": username, "password": secret or password()})
-
-
-@pytest.fixture
-def teacher_client(client, teacher) -> Client:
-    assert sign_in(client).status_code == 302
-    return client
-
-
-def copy_of(client) -> Client:
-    """An attacker's browser holding a copy of the session cookie."""
-    other = Client()
-    other.cookies[settings.SESSION_COOKIE_NAME] = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return other
 
 
 def idp():
@@ -51,9 +38,10 @@ def signed_out(response) -> bool:
 
 
 @pytest.mark.django_db
-def test_a_cookie_copied_before_sign_out_is_refused_after_it(teacher_client, teacher):
-    stolen = copy_of(teacher_client)
-    teacher_client.post("/admin/logout/")
+def test_a_cookie_copied_before_sign_out_is_refused_after_it(teacher_browser, browser_copy, make_tokens):
+    tokens = make_tokens("sensei", "teachers")  # another sign-in of the same teacher, elsewhere
+    stolen = browser_copy(teacher_browser)
+    teacher_browser.post("/admin/logout/")
     assert signed_out(stolen.post(GROUPS, {"name": "Made with a stolen cookie"}))
     assert signed_out(stolen.get("/admin/"))
     assert "Made with a stolen cookie" not in group_names() and list(AdminSessionModel.scan()) == []
@@ -61,12 +49,12 @@ def test_a_cookie_copied_before_sign_out_is_refused_after_it(teacher_client, tea
         idp().initiate_auth(
             ClientId=settings.COGNITO_APP_CLIENT_IDS[0],
             AuthFlow="REFRESH_TOKEN_AUTH",
-            AuthParameters={"REFRESH_TOKEN": teacher.refresh_token},
+            AuthParameters={"REFRESH_TOKEN": tokens.refresh_token},
         )
 
 
 @pytest.mark.django_db
-def test_a_forged_session_cookie_signs_no_one_in(client, teacher_client):
+def test_a_forged_session_cookie_signs_no_one_in(teacher_browser):
     forged = Client()
     forged.cookies[settings.SESSION_COOKIE_NAME] = "0123456789abcdefghijklmnopqrstuv"
     assert signed_out(forged.post(GROUPS, {"name": "Made with a forged cookie"}))
@@ -86,18 +74,20 @@ def test_a_session_key_planted_before_sign_in_is_not_the_one_signed_in(client, t
 
 
 @pytest.mark.django_db
-def test_a_demoted_teacher_changes_nothing_and_is_signed_out(teacher_client, make_tokens):
+def test_a_demoted_teacher_changes_nothing_and_is_signed_out(teacher_browser, make_tokens):
     make_tokens("sensei", "students")  # moved out of teachers in Cognito
-    assert signed_out(teacher_client.post(GROUPS, {"name": "Made after demotion"}))
+    assert signed_out(teacher_browser.post(GROUPS, {"name": "Made after demotion"}))
     assert "Made after demotion" not in group_names()
-    assert signed_out(teacher_client.get("/admin/")) and list(AdminSessionModel.scan()) == []
+    assert signed_out(teacher_browser.get("/admin/")) and list(AdminSessionModel.scan()) == []
 
 
 @pytest.mark.django_db
-def test_a_disabled_teacher_is_signed_out_once_the_check_is_due_and_cannot_sign_in_again(teacher_client, aws, settings):
+def test_a_disabled_teacher_is_signed_out_once_the_check_is_due_and_cannot_sign_in_again(
+    teacher_browser, aws, settings
+):
     idp().admin_disable_user(UserPoolId=aws.pool_id, Username="sensei")
     settings.ADMIN_COGNITO_RECHECK_SECONDS = 0
-    assert signed_out(teacher_client.get("/admin/"))
+    assert signed_out(teacher_browser.get("/admin/"))
     again = sign_in(Client())
     assert again.status_code == 200 and "Wrong username or password." in again.content.decode()
     assert list(AdminSessionModel.scan()) == []
@@ -133,7 +123,7 @@ def test_a_sign_in_never_redirects_to_another_site(client, teacher, settings):
 
 
 @pytest.mark.django_db
-def test_a_broken_page_link_on_the_students_page_is_a_400(teacher_client):
-    response = teacher_client.get("/admin/lrs/students/?next=not-a-token")
+def test_a_broken_page_link_on_the_students_page_is_a_400(teacher_browser):
+    response = teacher_browser.get("/admin/lrs/students/?next=not-a-token")
     assert response.status_code == 400
     assert "start again from the first page" in response.content.decode()

@@ -7,7 +7,6 @@ import pytest
 from botocore.stub import Stubber
 from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
-from django.test import Client
 
 from accounts import cognito
 from accounts.models import AdminSessionModel
@@ -17,95 +16,36 @@ from langportal.local.strict import Fault
 from vocabulary import services as vocabulary
 
 
-@pytest.fixture
-def teacher(make_tokens):
-    return make_tokens("sensei", "teachers")
-
-
-@pytest.fixture
-def teacher_client(client, teacher):
-    signed_in = client.post("/admin/login/?next=/admin/", {"username": "sensei", "password": password("sensei")})
-    assert signed_in.status_code == 302
-    return client
-
-
-def password(username: str) -> str:
-    return cognito._remembered()[username]
-
-
-def copy_of(client) -> Client:
-    """Another browser holding the same session cookie."""
-    other = Client()
-    other.cookies[settings.SESSION_COOKIE_NAME] = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return other
-
-
-def idp():
-    return boto3.client("cognito-idp", region_name=settings.AWS_REGION)
-
-
 def group_names() -> set[str]:
     return {group.name for group in vocabulary.groups_list(page=1, per_page=100).items}
 
 
 @pytest.mark.django_db
-def test_a_session_is_stored_under_a_hash_of_its_cookie(teacher_client):
-    cookie = teacher_client.cookies[settings.SESSION_COOKIE_NAME].value
+def test_a_session_is_stored_under_a_hash_of_its_cookie(teacher_browser):
+    cookie = teacher_browser.cookies[settings.SESSION_COOKIE_NAME].value
     stored = [item.key for item in AdminSessionModel.scan()]
     assert stored == [hashlib.sha256(cookie.encode()).hexdigest()]
 
 
 @pytest.mark.django_db
-def test_signing_out_ends_the_session_everywhere_and_revokes_the_tokens(teacher_client, teacher):
-    copied = copy_of(teacher_client)
-    assert copied.get("/admin/").status_code == 200
-    assert teacher_client.post("/admin/logout/").status_code == 200
-    assert copied.get("/admin/")["Location"].startswith("/admin/login/")
-    assert list(AdminSessionModel.scan()) == []
-    with pytest.raises(idp().exceptions.NotAuthorizedException):
-        idp().initiate_auth(
-            ClientId=settings.COGNITO_APP_CLIENT_IDS[0],
-            AuthFlow="REFRESH_TOKEN_AUTH",
-            AuthParameters={"REFRESH_TOKEN": teacher.refresh_token},
-        )
-
-
-@pytest.mark.django_db
-def test_a_demoted_teacher_can_change_nothing_at_once_and_see_nothing_once_due(teacher_client, make_tokens, settings):
-    make_tokens("sensei", "students")  # moved to students in Cognito
-    assert teacher_client.get("/admin/").status_code == 200  # not due yet: a GET is served...
-    refused = teacher_client.post("/admin/vocabulary/groups/", {"name": "Made after demotion"})
-    assert refused.status_code == 302 and refused["Location"].startswith("/admin/login/")
-    assert "Made after demotion" not in group_names()
-    assert teacher_client.get("/admin/").status_code == 302  # ...and the session is over
-    assert list(AdminSessionModel.scan()) == []
-
-
-@pytest.mark.django_db
-def test_a_disabled_teacher_is_signed_out_when_the_check_is_due(teacher_client, aws, settings):
-    assert teacher_client.get("/admin/").status_code == 200
-    idp().admin_disable_user(UserPoolId=aws.pool_id, Username="sensei")
-    assert teacher_client.get("/admin/").status_code == 200
+def test_a_disabled_teacher_is_signed_out_when_the_check_is_due(teacher_browser, aws, settings):
+    assert teacher_browser.get("/admin/").status_code == 200
+    boto3.client("cognito-idp", region_name=settings.AWS_REGION).admin_disable_user(
+        UserPoolId=aws.pool_id, Username="sensei"
+    )
+    assert teacher_browser.get("/admin/").status_code == 200
     settings.ADMIN_COGNITO_RECHECK_SECONDS = 0
-    assert teacher_client.get("/admin/")["Location"].startswith("/admin/login/")
+    assert teacher_browser.get("/admin/")["Location"].startswith("/admin/login/")
 
 
 @pytest.mark.django_db
-def test_a_disabled_user_cannot_sign_in(client, teacher, aws):
-    idp().admin_disable_user(UserPoolId=aws.pool_id, Username="sensei")
-    response = client.post("/admin/login/?next=/admin/", {"username": "sensei", "password": password("sensei")})
-    assert response.status_code == 200 and "Wrong username or password." in response.content.decode()
-    assert list(AdminSessionModel.scan()) == []
-
-
-@pytest.mark.django_db
-def test_a_check_cognito_cannot_answer_refuses_with_503_and_keeps_the_session(teacher_client):
+def test_a_check_cognito_cannot_answer_refuses_with_503_and_keeps_the_session(teacher_browser):
     with Stubber(aws.client("cognito-idp")) as stub:
         stub.add_client_error("list_users", "InternalErrorException", http_status_code=500)
-        refused = teacher_client.post("/admin/vocabulary/groups/", {"name": "Made while Cognito was down"})
+        refused = teacher_browser.post("/admin/vocabulary/groups/", {"name": "Made while Cognito was down"})
     assert refused.status_code == 503 and refused["Retry-After"] == str(settings.AWS_RETRY_AFTER)
     assert "Made while Cognito was down" not in group_names()
-    assert teacher_client.get("/admin/").status_code == 200
+    assert teacher_browser.get("/admin/").status_code == 200
 
 
 @pytest.mark.django_db
@@ -122,17 +62,22 @@ def test_a_session_deleted_meanwhile_is_not_saved_back(aws):
 
 
 @pytest.mark.django_db
-def test_a_copied_cookie_is_refused_after_sign_out_even_from_stale_replicas(strict_dynamodb, teacher_client):
+def test_a_copied_cookie_is_refused_after_sign_out_even_from_stale_replicas(
+    strict_dynamodb, teacher_browser, browser_copy
+):
     strict_dynamodb.configure(lag_ms=60_000, stale=Fault(1.0))
-    copied = copy_of(teacher_client)
-    teacher_client.post("/admin/logout/")
+    copied = browser_copy(teacher_browser)
+    teacher_browser.post("/admin/logout/")
     assert copied.get("/admin/").status_code == 302
 
 
 @pytest.mark.django_db
-def test_a_sign_in_whose_session_cannot_be_stored_is_503(client, teacher, strict_dynamodb, no_botocore_backoff):
+def test_a_sign_in_whose_session_cannot_be_stored_is_503(client, make_tokens, strict_dynamodb, no_botocore_backoff):
+    make_tokens("sensei", "teachers")
     strict_dynamodb.configure(throttle=Fault(1.0, operations=frozenset({"PutItem"})))
-    response = client.post("/admin/login/?next=/admin/", {"username": "sensei", "password": password("sensei")})
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "sensei", "password": cognito._remembered()["sensei"]}
+    )
     assert response.status_code == 503 and response["Retry-After"] == str(settings.AWS_RETRY_AFTER)
     assert "The database is unavailable." in response.content.decode()
     strict_dynamodb.configure(throttle=Fault())
@@ -140,16 +85,16 @@ def test_a_sign_in_whose_session_cannot_be_stored_is_503(client, teacher, strict
 
 
 @pytest.mark.django_db
-def test_a_check_whose_time_cannot_be_stored_is_503(teacher_client, settings, strict_dynamodb, no_botocore_backoff):
+def test_a_check_whose_time_cannot_be_stored_is_503(teacher_browser, settings, strict_dynamodb, no_botocore_backoff):
     settings.ADMIN_COGNITO_RECHECK_SECONDS = 0
     strict_dynamodb.configure(throttle=Fault(1.0, operations=frozenset({"PutItem"})))
-    response = teacher_client.get("/admin/")
+    response = teacher_browser.get("/admin/")
     assert response.status_code == 503 and "The database is unavailable." in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_signing_out_while_the_session_is_contended_still_ends_it(strict_dynamodb, teacher_client):
+def test_signing_out_while_the_session_is_contended_still_ends_it(strict_dynamodb, teacher_browser, browser_copy):
     strict_dynamodb.configure(conflict=Fault(1.0, limit=2, operations=frozenset({"DeleteItem"})))
-    copied = copy_of(teacher_client)
-    assert teacher_client.post("/admin/logout/").status_code == 200
+    copied = browser_copy(teacher_browser)
+    assert teacher_browser.post("/admin/logout/").status_code == 200
     assert copied.get("/admin/").status_code == 302
