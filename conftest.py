@@ -6,9 +6,11 @@ import functools
 import json
 import os
 import shutil
+import threading
 import zlib
 from collections import Counter
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -202,6 +204,71 @@ def no_botocore_backoff(monkeypatch):
     """botocore waits up to a second, then two, between throttled attempts: tests of what is
     retried, and how often, need not wait."""
     monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0)
+
+
+class BedrockStandIn:
+    """bedrock-runtime on a local port, over real HTTP, for the app's real botocore client:
+    it reads each InvokeModel request whole, then answers `text` as Mistral's output or,
+    while `hanging`, never answers (until the test ends)."""
+
+    def __init__(self):
+        self.requests: list[dict] = []  # {"path", "body"} of every request, in order
+        self.text = "A word to learn."
+        self.hanging = False
+        self._release = threading.Event()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def prompts(self) -> list[str]:
+        return [request["body"]["prompt"] for request in self.requests]
+
+    def _handler(self):
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                stand_in.requests.append({"path": self.path, "body": body})
+                if stand_in.hanging:
+                    stand_in._release.wait()
+                    return
+                payload = json.dumps({"outputs": [{"text": stand_in.text, "stop_reason": "stop"}]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+    def start(self) -> BedrockStandIn:
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._release.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def bedrock_runtime(monkeypatch):
+    """A BedrockStandIn that the app's Bedrock client reaches (AWS_ENDPOINT_URL_BEDROCK_RUNTIME)."""
+    from ai_hints.backends import bedrock
+
+    stand_in = BedrockStandIn().start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", stand_in.url)
+    bedrock.client.cache_clear()
+    yield stand_in
+    stand_in.stop()
+    bedrock.client.cache_clear()
 
 
 @pytest.fixture

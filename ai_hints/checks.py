@@ -21,3 +21,14 @@ def hint_providers(app_configs, **kwargs):
             checks.Warning("The transformers provider needs AI_TRANSFORMERS_MODEL_PATH.", id="ai_hints.W001")
         )
     return problems
+
+
+@checks.register()
+def hint_bounds(app_configs, **kwargs):
+    """Hints get some time, and models at least one call slot: with none, no model is ever asked."""
+    problems = []
+    if settings.AI_HINT_DEADLINE_SECONDS <= 0:
+        problems.append(checks.Error("AI_HINT_DEADLINE_SECONDS must be more than 0.", id="ai_hints.E002"))
+    if settings.AI_MAX_CONCURRENT_CALLS < 1:
+        problems.append(checks.Error("AI_MAX_CONCURRENT_CALLS must be at least 1.", id="ai_hints.E003"))
+    return problems

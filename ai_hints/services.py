@@ -11,14 +11,15 @@ import hashlib
 import json
 import logging
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 
-from ai_hints import backends, dictionary
+from ai_hints import backends, calls, dictionary
 from ai_hints import repositories as repo
-from ai_hints.backends.base import LINK, PROMPT_VERSION, BackendFailed, HintBackend, HintRequest
+from ai_hints.backends.base import PROMPT_VERSION, BackendFailed, HintBackend, HintRequest
+from ai_hints.output import BadOutput, hint_clean
 from ai_hints.repositories import CachedHint
 from langportal import ratelimit
 from langportal.errors import TooManyRequests, Unavailable
@@ -28,17 +29,12 @@ from vocabulary import services as vocabulary
 
 logger = logging.getLogger(__name__)
 
-HINT_MAX_LENGTH = 300
 NEW_WORDS_SCAN = 500  # at most this many of a group's words are looked at for new ones
 
 
 class HintsUnavailable(Unavailable):
     code = "hints_unavailable"
     default_message = "No hint provider could answer. Please retry shortly."
-
-
-class BadOutput(Exception):
-    """A model's text that must not reach a learner."""
 
 
 @dataclass(frozen=True)
@@ -60,22 +56,6 @@ def _plain(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
-def hint_clean(text: str) -> str:
-    """A model's answer as a learner may see it, or BadOutput: one paragraph of at most
-    HINT_MAX_LENGTH characters, no links, not empty."""
-    text = text.strip()
-    if not text:
-        raise BadOutput("empty")
-    if "\n\n" in text.replace("\r", ""):
-        raise BadOutput("more than one paragraph")
-    if LINK.search(text):
-        raise BadOutput("a link")
-    text = " ".join(text.split())
-    if len(text) > HINT_MAX_LENGTH:
-        raise BadOutput(f"{len(text)} characters")
-    return text
-
-
 def rate_check(*, user_id: str, now: datetime) -> None:
     """At most AI_HINT_RATE_LIMIT hint requests per user per minute (429 past that)."""
     minute = ratelimit.Window(f"hints#{user_id}", 60, now)
@@ -88,10 +68,14 @@ def rate_check(*, user_id: str, now: datetime) -> None:
 
 
 def _grounded(word: str, context: str) -> HintRequest:
-    """The facts a hint rests on: our vocabulary first, then the offline dictionary."""
+    """The facts a hint rests on: our vocabulary first (with the groups the word is in),
+    then the offline dictionary."""
     known = vocabulary.word_find(japanese=word)
     if known is not None:
-        return HintRequest(word, known.kana, known.romaji, known.english, known.part_of_speech, context)
+        lessons = tuple(sorted(group.name for group in vocabulary.groups_get(group_ids=sorted(known.group_ids))))
+        return HintRequest(
+            word, known.kana, known.romaji, known.english, known.part_of_speech, context, lessons=lessons
+        )
     entry = dictionary.lookup(word)
     reading = entry.kana if entry else ja.reading(word)
     romaji = ja.romanize(word, entry.kana if entry else None)
@@ -99,13 +83,17 @@ def _grounded(word: str, context: str) -> HintRequest:
 
 
 def cache_key(request: HintRequest, backend: HintBackend) -> str:
-    parts = [request.word, request.context.casefold(), backend.name, backend.model, PROMPT_VERSION]
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+    """Every fact of the request (so an edited word gets a new hint), the provider and
+    the prompt's version; contexts differing only in case share a hint."""
+    facts = {**asdict(request), "context": request.context.casefold()}
+    parts = [facts, backend.name, backend.model, PROMPT_VERSION]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
 def hint_generate(*, user_id: str, word: str, context: str, now: datetime | None = None) -> Hint:
     """A hint for `word` in `context`: from the cache, or from the first provider that
-    gives a good answer. 503 when none can."""
+    gives a good answer within AI_HINT_DEADLINE_SECONDS. 503 when none can."""
+    deadline = calls.Deadline(settings.AI_HINT_DEADLINE_SECONDS)
     now = now or _now()
     rate_check(user_id=user_id, now=now)
     request = _grounded(_plain(word), _plain(context))
@@ -117,9 +105,9 @@ def hint_generate(*, user_id: str, word: str, context: str, now: datetime | None
         if key in cached:
             return _hint(request, cached[key].hint, backend, cached=True)
         try:
-            text = hint_clean(backend.generate(request))
+            text = hint_clean(_ask(backend, request, deadline))
         except (BackendFailed, BadOutput) as problem:
-            logger.warning("Hint provider %s gave no usable hint: %s", backend.name, problem)
+            logger.warning("Hint provider %s skipped: %s", backend.name, problem)
             continue
         repo.hint_store(
             CachedHint(key, text, backend.name, backend.model),
@@ -128,6 +116,13 @@ def hint_generate(*, user_id: str, word: str, context: str, now: datetime | None
         )
         return _hint(request, text, backend, cached=False)
     raise HintsUnavailable()
+
+
+def _ask(backend: HintBackend, request: HintRequest, deadline: calls.Deadline) -> str:
+    if not backend.calls_a_model:
+        return backend.generate(request)  # answers at once, whatever time is left
+    model_calls = calls.model_calls(settings.AI_MAX_CONCURRENT_CALLS)
+    return model_calls.run(lambda: backend.generate(request), deadline=deadline)
 
 
 def _hint(request: HintRequest, text: str, backend: HintBackend, *, cached: bool) -> Hint:

@@ -204,6 +204,16 @@ AI_HINT_PROVIDERS = env.list("AI_HINT_PROVIDERS", default=["offline"])
 AI_BEDROCK_MODEL_ID = env.str("AI_BEDROCK_MODEL_ID", default="mistral.mistral-7b-instruct-v0:2")
 # A local copy of Mistral-7B-Instruct (a folder with config, weights and tokenizer).
 AI_TRANSFORMERS_MODEL_PATH = env.str("AI_TRANSFORMERS_MODEL_PATH", default="")
+# One hint request waits at most this long for models, all providers together; past
+# it the next provider answers (offline always can) or the hint is a 503.
+AI_HINT_DEADLINE_SECONDS = env.float("AI_HINT_DEADLINE_SECONDS", default=5.0)
+# Model calls running at once in one web process. Half its threads (gunicorn.conf.py
+# reads the same variable, with the same default), so that other requests always find
+# threads while a model is slow; a hint that finds no free slot asks the next provider.
+WEB_THREADS = env.int("GUNICORN_THREADS", default=4)
+AI_MAX_CONCURRENT_CALLS = env.int("AI_MAX_CONCURRENT_CALLS", default=max(1, WEB_THREADS // 2))
+# Per attempt of one model call, and never more than the deadline: a call given up on
+# keeps its slot until these end it.
 AI_CONNECT_TIMEOUT = env.float("AI_CONNECT_TIMEOUT", default=2.0)
 AI_READ_TIMEOUT = env.float("AI_READ_TIMEOUT", default=10.0)
 AI_MAX_ATTEMPTS = env.int("AI_MAX_ATTEMPTS", default=2)

@@ -15,11 +15,12 @@ from ai_hints.backends.base import STOP_SEQUENCES, BackendFailed, HintBackend, H
 
 @functools.cache
 def client():
-    """A bedrock-runtime client with short timeouts: a hint is not worth a long wait."""
+    """A bedrock-runtime client with short timeouts: a hint is not worth a long wait, and
+    a call its hint gave up on (ai_hints.calls) should free its slot soon."""
     config = Config(
         region_name=settings.AWS_REGION,
-        connect_timeout=settings.AI_CONNECT_TIMEOUT,
-        read_timeout=settings.AI_READ_TIMEOUT,
+        connect_timeout=min(settings.AI_CONNECT_TIMEOUT, settings.AI_HINT_DEADLINE_SECONDS),
+        read_timeout=min(settings.AI_READ_TIMEOUT, settings.AI_HINT_DEADLINE_SECONDS),
         retries={"total_max_attempts": settings.AI_MAX_ATTEMPTS, "mode": "standard"},
     )
     return boto3.session.Session().client("bedrock-runtime", config=config)

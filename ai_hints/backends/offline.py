@@ -5,6 +5,7 @@ from __future__ import annotations
 from ai_hints.backends.base import LINK, HintBackend, HintRequest
 
 LIMIT = 300
+MAX_LESSONS = 2  # lessons named in one hint
 GRAMMAR = {
     "verb": "It is a verb: learn it with its polite -masu form.",
     "i-adjective": "It is an i-adjective: it ends in い and conjugates itself (-kunai, -katta).",
@@ -20,16 +21,28 @@ GRAMMAR = {
 
 class OfflineBackend(HintBackend):
     name = "offline"
-    model = "templates-v1"
+    model = "templates-v2"
+    calls_a_model = False
 
     def generate(self, request: HintRequest) -> str:
         reading = f"{request.reading}, " if request.reading and request.reading != request.word else ""
         head = f"「{request.word}」 ({reading}{request.romaji})"
-        lesson = None if LINK.search(request.context) else f"It belongs to the lesson “{request.context}”."
-        tail = " ".join(part for part in (GRAMMAR.get(request.part_of_speech or ""), lesson) if part)
+        tail = " ".join(part for part in (GRAMMAR.get(request.part_of_speech or ""), _lessons(request)) if part)
         if not request.english:
             return _fit(f"{head} is not in our dictionary: ask your teacher what it means. {tail}")
         return _fit(f"{head} means “{_meaning(request.english)}”. {tail}")
+
+
+def _lessons(request: HintRequest) -> str | None:
+    """The vocabulary groups the word is really in: the one the learner named first, if
+    it is one of them. The learner's context itself is never stated as a fact."""
+    names = [name for name in request.lessons if not LINK.search(name)]
+    asked = [name for name in names if name.casefold() == request.context.casefold()]
+    shown = (asked or names)[:MAX_LESSONS]
+    if not shown:
+        return None
+    quoted = " and ".join(f"“{name}”" for name in shown)
+    return f"It is in the lesson{'s' if len(shown) > 1 else ''} {quoted}."
 
 
 def _meaning(english: str) -> str:

@@ -52,7 +52,7 @@ class TransformersBackend(HintBackend):
                 output = model.generate(
                     **inputs,
                     max_new_tokens=settings.AI_MAX_TOKENS,
-                    max_time=settings.AI_READ_TIMEOUT,
+                    max_time=min(settings.AI_READ_TIMEOUT, settings.AI_HINT_DEADLINE_SECONDS),
                     do_sample=False,
                     pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id,
                 )

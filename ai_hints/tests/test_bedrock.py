@@ -3,8 +3,6 @@ failure passing to the next provider."""
 
 import io
 import json
-import socket
-import threading
 
 import pytest
 from botocore.response import StreamingBody
@@ -12,6 +10,7 @@ from botocore.stub import ANY, Stubber
 
 from ai_hints.backends import bedrock
 from ai_hints.backends.base import STOP_SEQUENCES, HintRequest, prompt
+from vocabulary import services as vocabulary
 
 ANSWER = "A friendly daytime greeting, said from late morning to early evening."
 
@@ -31,7 +30,9 @@ def stub(settings):
 
 
 def expected_body(settings) -> str:
-    request = HintRequest("こんにちは", "こんにちは", "konnichiwa", "hello", None, "Basic Greetings")
+    request = HintRequest(
+        "こんにちは", "こんにちは", "konnichiwa", "hello", None, "Basic Greetings", lessons=("Greetings",)
+    )
     return json.dumps(
         {
             "prompt": prompt(request),
@@ -64,6 +65,7 @@ def test_the_prompt_carries_the_grounding_and_the_stops(settings):
     sent = json.loads(expected_body(settings))
     assert sent["prompt"].startswith("<s>[INST] ") and sent["prompt"].endswith(" [/INST]")
     assert "<meaning>hello</meaning>" in sent["prompt"]
+    assert "<lessons>Greetings</lessons>" in sent["prompt"]
     assert "</s>" in sent["stop"] and sent["max_tokens"] == settings.AI_MAX_TOKENS
 
 
@@ -124,40 +126,29 @@ def test_when_no_provider_answers_it_is_503(stub, hint, words, settings):
     assert response["Retry-After"]
 
 
-@pytest.fixture
-def silent_endpoint():
-    """A server that accepts connections and never answers."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    accepted = []
-    stop = threading.Event()
-
-    def accept():
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                accepted.append(server.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}"
-    stop.set()
-    thread.join()
-    for connection in accepted:
-        connection.close()
-    server.close()
-
-
-def test_a_timeout_falls_through(hint, words, settings, monkeypatch, silent_endpoint):
+def test_over_http_the_answer_is_read_from_the_model(hint, words, settings, bedrock_runtime):
     settings.AI_HINT_PROVIDERS = ["bedrock", "offline"]
-    settings.AI_READ_TIMEOUT = 0.3
-    settings.AI_MAX_ATTEMPTS = 1
-    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", silent_endpoint)
-    bedrock.client.cache_clear()
-    try:
-        assert hint().json()["source"] == "offline"
-    finally:
-        bedrock.client.cache_clear()
+    bedrock_runtime.text = ANSWER
+    body = hint().json()
+    assert (body["ai_hint"], body["source"]) == (ANSWER, "bedrock")
+    assert [request["path"] for request in bedrock_runtime.requests] == [
+        "/model/mistral.mistral-7b-instruct-v0%3A2/invoke"
+    ]
+    assert bedrock_runtime.requests[0]["body"] == json.loads(expected_body(settings))
+
+
+def test_an_edited_meaning_is_asked_of_the_model_again(hint, words, settings, bedrock_runtime):
+    settings.AI_HINT_PROVIDERS = ["bedrock", "offline"]
+    hint()
+    vocabulary.word_update(word_id=words["words"][0].id, english="good afternoon")
+    assert hint().json()["cached"] is False
+    assert ["<meaning>hello</meaning>" in text for text in bedrock_runtime.prompts] == [True, False]
+    assert "<meaning>good afternoon</meaning>" in bedrock_runtime.prompts[1]
+
+
+def test_a_timeout_falls_through(hint, words, settings, bedrock_runtime):
+    settings.AI_HINT_PROVIDERS = ["bedrock", "offline"]
+    settings.AI_HINT_DEADLINE_SECONDS = 0.5
+    bedrock_runtime.hanging = True
+    assert hint().json()["source"] == "offline"
+    assert len(bedrock_runtime.requests) == 1
