@@ -47,6 +47,7 @@ test: $(TEST_INSTALLED) $(CHROMIUM) $(CJK_FONT) lint infra-check
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo --no-cache
 
 ## infra-check: hadolint on the Dockerfile, terraform fmt and checkov on terraform/
 infra-check: venv $(CHECKS_VENV)/.installed

@@ -7,7 +7,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from accounts import cognito, roles
+from accounts import services as accounts
 from langportal.charts import Bar, bar_chart
 from lrs import services
 
@@ -43,7 +43,7 @@ def dashboard(request):
 
 
 def students(request):
-    members, next_token = cognito.group_members(group=roles.STUDENTS, next_token=request.GET.get("next") or None)
+    members, next_token = accounts.students_page(next_token=request.GET.get("next") or None)
     return TemplateResponse(
         request,
         "admin/lrs/students.html",

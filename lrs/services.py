@@ -20,7 +20,6 @@ from lrs import repositories as repo
 from lrs import scheduling
 from lrs.repositories import Review, Session, Streak, Student, WordStat
 from vocabulary import services as vocabulary
-from vocabulary.repositories import Group
 
 STREAK_LOOKBACK_DAYS = 7  # how far back the streak job looks for streaks that broke
 
@@ -68,7 +67,7 @@ class Progress:
     correct_count: int
     words_studied: int
     words_available: int
-    active_groups: list[Group]
+    active_groups: list[vocabulary.Group]
     current_streak: int
     longest_streak: int
     time_zone: str
