@@ -5,7 +5,7 @@ The API, Lambda handlers and management commands all call these functions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ from ulid import ULID
 from langportal.errors import Conflict, NotFound, PermissionDenied
 from langportal.idempotency import Idempotency, idempotent
 from langportal.ids import is_ulid, is_user_id
-from langportal.paging import cursor_decode, cursor_encode
+from langportal.paging import Page, cursor_decode, cursor_encode
 from lrs import repositories as repo
 from lrs import scheduling
 from lrs.repositories import Review, Session, Streak, Student, WordStat
@@ -310,6 +310,30 @@ def word_stats_list(*, caller: Caller, user_id: str, limit: int, cursor: str | N
 def word_stats_for(*, user_id: str, word_ids: list[str]) -> dict[str, WordStat]:
     """One student's statistics for these words (those never reviewed are left out)."""
     return repo.word_stats_get(user_id, word_ids)
+
+
+@dataclass(frozen=True)
+class StudiedWord(vocabulary.Word):
+    """A word with one student's own right and wrong answers to it (none if never reviewed)."""
+
+    correct_count: int = 0
+    wrong_count: int = 0
+
+
+def words_studied(*, user_id: str, words: list[vocabulary.Word]) -> list[StudiedWord]:
+    """These words, each with the student's counts: one batch read of their statistics."""
+    stats = word_stats_for(user_id=user_id, word_ids=[word.id for word in words])
+    studied = []
+    for word in words:
+        stat = stats.get(word.id)
+        counts = {"correct_count": stat.correct_count, "wrong_count": stat.wrong_count} if stat else {}
+        studied.append(StudiedWord(**{field.name: getattr(word, field.name) for field in fields(word)}, **counts))
+    return studied
+
+
+def page_studied(*, user_id: str, page: Page) -> Page:
+    """A page of words, each with the student's counts (see words_studied)."""
+    return replace(page, items=words_studied(user_id=user_id, words=page.items))
 
 
 @dataclass(frozen=True)

@@ -134,16 +134,13 @@ class WordOutput(serializers.Serializer):
             "thumbnail_url": services.media_url(word.thumbnail_key),
         }
 
-    def _stat(self, word):
-        return self.context.get("stats", {}).get(word.id)
-
+    # Counts come with a word the study records joined them to (lrs.services.words_studied);
+    # a word just written has none.
     def get_correct_count(self, word) -> int:
-        stat = self._stat(word)
-        return stat.correct_count if stat else 0
+        return getattr(word, "correct_count", 0)
 
     def get_wrong_count(self, word) -> int:
-        stat = self._stat(word)
-        return stat.wrong_count if stat else 0
+        return getattr(word, "wrong_count", 0)
 
 
 WordPage = page_serializer(WordOutput, "WordPage")

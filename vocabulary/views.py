@@ -54,11 +54,6 @@ UPLOAD_EXAMPLE = OpenApiExample(
 )
 
 
-def _caller_stats(request, words) -> dict:
-    """The caller's own right/wrong counts for these words, shown with them."""
-    return {"stats": lrs_services.word_stats_for(user_id=request.user.sub, word_ids=[word.id for word in words])}
-
-
 def _page_arguments(query: dict) -> dict:
     return {"page": query["page"], "per_page": query["per_page"], "descending": query["order"] == "desc"}
 
@@ -76,7 +71,7 @@ class WordListView(APIView):
     def get(self, request):
         query = validated(WordQuery, request.query_params)
         page = services.words_list(sort_by=query["sort_by"], group_id=query.get("group_id"), **_page_arguments(query))
-        return Response(paginated(page, WordOutput, _caller_stats(request, page.items)))
+        return Response(paginated(lrs_services.page_studied(user_id=request.user.sub, page=page), WordOutput))
 
     @extend_schema(
         operation_id="words_create",
@@ -98,7 +93,8 @@ class WordDetailView(APIView):
     @extend_schema(operation_id="words_retrieve", responses=responses({200: WordOutput}, 404), tags=["words"])
     def get(self, request, word_id: str):
         word = services.word_get(word_id=word_id)
-        return Response(WordOutput(word, context=_caller_stats(request, [word])).data)
+        studied = lrs_services.words_studied(user_id=request.user.sub, words=[word])
+        return Response(WordOutput(studied[0]).data)
 
     @extend_schema(
         operation_id="words_update",
@@ -208,7 +204,7 @@ class GroupWordsView(APIView):
     def get(self, request, group_id: str):
         query = validated(WordQuery, request.query_params)
         page = services.words_list(sort_by=query["sort_by"], group_id=group_id, **_page_arguments(query))
-        return Response(paginated(page, WordOutput, _caller_stats(request, page.items)))
+        return Response(paginated(lrs_services.page_studied(user_id=request.user.sub, page=page), WordOutput))
 
     @extend_schema(
         operation_id="groups_words_add",

@@ -20,9 +20,9 @@ class PaginationSerializer(serializers.Serializer):
     items_per_page = serializers.IntegerField()
 
 
-def paginated(page: Page, item_serializer: type[serializers.Serializer], context: dict | None = None) -> dict:
+def paginated(page: Page, item_serializer: type[serializers.Serializer]) -> dict:
     return {
-        "items": item_serializer(page.items, many=True, context=context or {}).data,
+        "items": item_serializer(page.items, many=True).data,
         "pagination": {
             "current_page": page.page,
             "total_pages": page.total_pages,

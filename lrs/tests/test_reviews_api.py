@@ -116,5 +116,7 @@ def test_words_show_the_callers_own_counts(student_api, teacher_api, review, ses
     assert (items["1"]["correct_count"], items["1"]["wrong_count"]) == (2, 1)
     assert (items["2"]["correct_count"], items["2"]["wrong_count"]) == (0, 0)
     assert student_api.get("/api/words/1").json()["correct_count"] == 2
+    in_group = {item["id"]: item for item in student_api.get("/api/groups/1/words").json()["items"]}
+    assert (in_group["1"]["correct_count"], in_group["1"]["wrong_count"]) == (2, 1)
     teachers_view = {item["id"]: item for item in teacher_api.get("/api/words").json()["items"]}
     assert teachers_view["1"]["correct_count"] == 0
