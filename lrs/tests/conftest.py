@@ -1,6 +1,5 @@
 import pytest
 
-from lrs import services
 from vocabulary import services as vocabulary
 
 
@@ -45,6 +44,3 @@ def review(student_api, session):
         )
 
     return answer
-
-
-__all__ = ["Caller", "services"]
