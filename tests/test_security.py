@@ -70,6 +70,7 @@ from hcl2.utils import SerializationOptions
 
 from accounts import cognito
 from accounts.models import AdminSessionModel
+from ai_hints.backends import bedrock
 from ai_hints.models import HintCacheModel
 from langportal.api.uploads import FORM_OVERHEAD
 from langportal.errors import InvalidInput
@@ -518,6 +519,7 @@ MARGIN = 0.5  # past the deadline: the cache read and write, the offline hint
 def bedrock_first(settings, bedrock_runtime):
     settings.AI_HINT_PROVIDERS = ["bedrock", "offline"]
     settings.AI_HINT_DEADLINE_SECONDS = DEADLINE
+    bedrock.client()  # made now: a client takes a quarter second to make, longer on a busy machine
     return bedrock_runtime
 
 
