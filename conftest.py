@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import threading
+import time
 import zlib
 from collections import Counter
 from contextlib import contextmanager
@@ -221,6 +222,14 @@ class BedrockStandIn:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def asked(self, *, within: float = 10.0) -> int:
+        """How many requests came, waiting up to `within` seconds for the first: a call its
+        hint gave up on may still be on its way (making the app's client is slow under load)."""
+        deadline = time.monotonic() + within
+        while not self.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return len(self.requests)
 
     @property
     def prompts(self) -> list[str]:

@@ -151,4 +151,4 @@ def test_a_timeout_falls_through(hint, words, settings, bedrock_runtime):
     settings.AI_HINT_DEADLINE_SECONDS = 0.5
     bedrock_runtime.hanging = True
     assert hint().json()["source"] == "offline"
-    assert len(bedrock_runtime.requests) == 1
+    assert bedrock_runtime.asked() == 1
