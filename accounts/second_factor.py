@@ -136,7 +136,7 @@ def _start_again(request, site) -> TemplateResponse:
 
 
 def _page(request, site, form, *, title: str, **context) -> TemplateResponse:
-    context = {**site.each_context(request), "title": title, "form": form, "site_header": site.site_header, **context}
+    context = {**site.each_context(request), "title": title, "form": form, **context}
     return TemplateResponse(request, "admin/second_factor.html", context)
 
 
