@@ -14,7 +14,7 @@ from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from accounts import roles
-from langportal.dynamo import BaseMeta, table_name
+from langportal.storage.dynamo import BaseMeta, table_name
 
 
 class CognitoUserManager(UserManager):

@@ -23,9 +23,9 @@ from pynamodb.exceptions import DoesNotExist
 
 from accounts import admin_access
 from accounts.models import AdminSessionModel
-from langportal.dynamo import dynamodb_errors
 from langportal.errors import Conflict, DomainError
-from langportal.retry import retrying
+from langportal.storage.dynamo import dynamodb_errors
+from langportal.storage.retry import retrying
 
 
 def stored_key(session_key: str) -> str:

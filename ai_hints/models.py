@@ -3,7 +3,7 @@
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
-from langportal.dynamo import BaseMeta, table_name
+from langportal.storage.dynamo import BaseMeta, table_name
 
 
 class HintCacheModel(Model):

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ai_hints.models import HintCacheModel
-from langportal.dynamo import batch_get, dynamodb_errors
-from langportal.retry import retrying
+from langportal.storage.dynamo import batch_get, dynamodb_errors
+from langportal.storage.retry import retrying
 
 
 @dataclass(frozen=True)

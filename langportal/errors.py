@@ -57,7 +57,7 @@ class Unavailable(DomainError):
 class Contended(Unavailable):
     """A write lost a race with another writer, or DynamoDB throttled a transaction.
 
-    `langportal.retry.retrying` tries such an operation again on fresh reads; one that
+    `langportal.storage.retry.retrying` tries such an operation again on fresh reads; one that
     keeps losing reaches the caller as a 503 with Retry-After, never as a 500.
     """
 

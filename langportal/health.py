@@ -6,7 +6,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from langportal import aws
-from langportal.dynamo import table_name
+from langportal.storage.dynamo import table_name
 
 
 @require_GET

@@ -19,10 +19,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from langportal import records
-from langportal.dynamo import Transaction, dynamodb_errors
 from langportal.errors import Conflict, Contended, InvalidInput
 from langportal.models import IdempotencyKeyModel
-from langportal.retry import retrying
+from langportal.storage.dynamo import Transaction, dynamodb_errors
+from langportal.storage.retry import retrying
 
 T = TypeVar("T")
 

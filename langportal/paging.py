@@ -29,10 +29,6 @@ class Page:
     def total_pages(self) -> int:
         return math.ceil(self.total / self.per_page)
 
-    @property
-    def offset(self) -> int:
-        return offset(self.page, self.per_page)
-
 
 def offset(page: int, per_page: int) -> int:
     return (page - 1) * per_page

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from langportal.dynamo import batch_get, dynamodb_errors
 from langportal.models import RateCounterModel
-from langportal.retry import retrying
+from langportal.storage.dynamo import batch_get, dynamodb_errors
+from langportal.storage.retry import retrying
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "langportal",
+    "langportal.storage",
     "accounts",
     "vocabulary",
     "lrs",

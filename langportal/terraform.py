@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from pynamodb.attributes import TTLAttribute
 
-from langportal.dynamo import table_models
+from langportal.storage.dynamo import table_models
 
 OUTPUT = Path(settings.BASE_DIR) / "terraform" / "dynamodb.tf.json"
 

@@ -10,7 +10,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
-from langportal.dynamo import BaseMeta, table_name
+from langportal.storage.dynamo import BaseMeta, table_name
 
 
 class StudySessionModel(Model):

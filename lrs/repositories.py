@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist
 
-from langportal.dynamo import Transaction, batch_get, batch_write, dynamodb_errors
 from langportal.errors import Conflict, Contended
 from langportal.idempotency import Claim
-from langportal.retry import retrying
+from langportal.storage.dynamo import Transaction, batch_get, batch_write, dynamodb_errors
+from langportal.storage.retry import retrying
 from lrs.models import ReviewModel, StatCounterModel, StudentModel, StudySessionModel, WordStatModel
 
 # Every review adds to one shard of its day's, its group's and its word's counters, chosen

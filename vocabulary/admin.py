@@ -36,7 +36,7 @@ from langportal.errors import DomainError, InvalidInput
 from langportal.idempotency import Idempotency
 from langportal.ids import is_id
 from langportal.paging import PageOutOfRange
-from langportal.retry import resending
+from langportal.storage.retry import resending
 from vocabulary import documents, services
 from vocabulary import japanese as ja
 from vocabulary.serializers import PARTS_OF_SPEECH, WordInput

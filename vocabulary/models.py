@@ -1,11 +1,11 @@
-"""Vocabulary tables. Listings go through ordered indexes (langportal.orderindex),
+"""Vocabulary tables. Listings go through ordered indexes (langportal.storage.orderindex),
 so no request reads these tables except by key."""
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from langportal.dynamo import BaseMeta, table_name
+from langportal.storage.dynamo import BaseMeta, table_name
 
 
 class ByJapaneseIndex(GlobalSecondaryIndex):

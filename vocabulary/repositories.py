@@ -1,7 +1,7 @@
 """The only code that reads and writes vocabulary in DynamoDB.
 
 Words and groups are read by key, consistently. Listings read ordered indexes
-(langportal.orderindex): one per sort order over all words, one per sort order over each
+(langportal.storage.orderindex): one per sort order over all words, one per sort order over each
 group's words, and one over groups by name. Every write changes the items and their index
 entries in one transaction, and makes one attempt: a write that loses a race raises
 Contended (WordChanged, GroupChanged, IndexMoved) for the service to read again and retry.
@@ -19,13 +19,14 @@ from datetime import UTC, datetime
 
 from ulid import ULID
 
-from langportal import orderindex, records
-from langportal.dynamo import PARTITION_KEY_BYTES, Transaction, batch_get, batch_write, dynamodb_errors
+from langportal import records
 from langportal.errors import Contended, NotFound
 from langportal.idempotency import Claim
-from langportal.orderindex import Change, entry, sort_key
 from langportal.progress import Progress, silent
-from langportal.retry import retrying
+from langportal.storage import orderindex
+from langportal.storage.dynamo import PARTITION_KEY_BYTES, Transaction, batch_get, batch_write, dynamodb_errors
+from langportal.storage.orderindex import Change, entry, sort_key
+from langportal.storage.retry import retrying
 from vocabulary.japanese import to_hiragana
 from vocabulary.models import AuditEventModel, GroupModel, WordModel
 
@@ -453,16 +454,15 @@ def records_index(*, groups: list[Group], words: list[Word], progress: Progress 
 
 def _count_from_index(group_id: str) -> None:
     """Set a group's word count to what its index holds, unless the index moves meanwhile."""
-    name = words_index("japanese", group_id)
-    root = orderindex.read_roots([name])[name]
+    index = orderindex.snapshot(words_index("japanese", group_id))
     transaction = Transaction()
     transaction.update(
         GroupModel(group_id),
-        [GroupModel.word_count.set(root.count)],
+        [GroupModel.word_count.set(index.count)],
         condition=GroupModel.id.exists(),
         failure=GroupNotFound,
     )
-    orderindex.stage_unchanged(transaction, {name: root})
+    orderindex.stage_unchanged(transaction, [index])
     with contextlib.suppress(GroupNotFound):  # deleted meanwhile: nothing left to count
         transaction.commit()
 

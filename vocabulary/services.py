@@ -23,8 +23,8 @@ from langportal.idempotency import Idempotency, idempotent
 from langportal.ids import is_id
 from langportal.paging import Page, offset, page_of
 from langportal.progress import Progress, silent
-from langportal.retry import retrying
-from langportal.sequences import sequence_advance, sequence_next
+from langportal.storage.retry import retrying
+from langportal.storage.sequences import sequence_advance, sequence_next
 from vocabulary import japanese as ja
 from vocabulary import media
 from vocabulary import repositories as repo

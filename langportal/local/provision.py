@@ -12,7 +12,7 @@ from django.conf import settings
 
 from accounts import roles
 from langportal import aws
-from langportal.dynamo import table_models
+from langportal.storage.dynamo import table_models
 
 POOL_NAME = "langportal-local"
 CLIENT_NAME = "langportal-local-app"

@@ -7,9 +7,9 @@ from django.core.management import call_command
 
 from accounts.cognito import user_upsert
 from langportal import progress
-from langportal.dynamo import table_name
 from langportal.local import provision
-from langportal.retry import resending
+from langportal.storage.dynamo import table_name
+from langportal.storage.retry import resending
 from vocabulary.seeding import STARTER_KEY, document_upload, seed_from_s3, starter_document
 
 

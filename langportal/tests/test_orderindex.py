@@ -4,25 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from langportal import orderindex
-from langportal.dynamo import Transaction
-from langportal.models import OrderNodeModel
-from langportal.orderindex import (
-    NODE_BYTES,
-    NODE_ENTRIES,
-    ROOT,
-    Budget,
-    Change,
-    Edit,
-    IndexMoved,
-    Node,
-    Pointer,
-    build,
-    entry,
-    entry_id,
-    load,
-    sort_key,
-)
+from langportal.storage import orderindex
+from langportal.storage.dynamo import Transaction
+from langportal.storage.models import OrderNodeModel
+from langportal.storage.orderindex import Change, IndexMoved, entry, entry_id, load, sort_key
+from langportal.storage.ordertree import NODE_BYTES, NODE_ENTRIES, ROOT, Budget, Edit, Node, Pointer, build
 from vocabulary.serializers import ENGLISH_MAX_LENGTH
 
 NAME = "test:index"

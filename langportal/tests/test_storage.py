@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from langportal import dynamo, retry
-from langportal.dynamo import Transaction, batch_get, batch_write
 from langportal.errors import Conflict, Contended, NotFound
 from langportal.idempotency import KEPT_FOR, Idempotency
-from langportal.models import SequenceModel
+from langportal.storage import dynamo, retry
+from langportal.storage.dynamo import Transaction, batch_get, batch_write
+from langportal.storage.models import SequenceModel
 
 
 class Missing(NotFound):

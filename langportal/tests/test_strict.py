@@ -14,11 +14,11 @@ from botocore.exceptions import ClientError
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from langportal.dynamo import BaseMeta, transaction_connection
 from langportal.local.emulator import Emulator
 from langportal.local.runner import strict_config
 from langportal.local.strict import EMPTY_KEY, THROTTLING, Fault, StrictConfig
-from langportal.models import SequenceModel
+from langportal.storage.dynamo import BaseMeta, transaction_connection
+from langportal.storage.models import SequenceModel
 from lrs.models import WordStatModel
 
 STATS = WordStatModel.Meta.table_name  # user_id and word_id; the due-cards index: user_id and due

@@ -12,7 +12,7 @@ from pathlib import Path
 import hcl2
 import pytest
 
-from langportal.dynamo import table_models
+from langportal.storage.dynamo import table_models
 from langportal.terraform import OUTPUT, resource_name, tables_json
 
 ROOT = Path(__file__).resolve().parents[2]

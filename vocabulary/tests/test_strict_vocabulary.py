@@ -4,10 +4,10 @@ answers, conflicts, partial batches and AWS's validation."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from langportal import orderindex
 from langportal.local.strict import Fault
-from langportal.models import OrderNodeModel
-from langportal.retry import BACKOFF
+from langportal.storage import orderindex
+from langportal.storage.models import OrderNodeModel
+from langportal.storage.retry import BACKOFF
 from vocabulary import repositories as repo
 from vocabulary import services
 from vocabulary.documents import document_parse

@@ -22,7 +22,7 @@ from pynamodb.transactions import TransactWrite
 
 from langportal.aws import is_unavailable
 from langportal.errors import Conflict, Contended, DomainError, Unavailable
-from langportal.retry import waits
+from langportal.storage.retry import waits
 
 M = TypeVar("M", bound=Model)
 

@@ -2,10 +2,10 @@
 
 import contextlib
 
-from langportal.dynamo import dynamodb_errors
 from langportal.errors import Conflict
-from langportal.models import SequenceModel
-from langportal.retry import retrying
+from langportal.storage.dynamo import dynamodb_errors
+from langportal.storage.models import SequenceModel
+from langportal.storage.retry import retrying
 
 
 def sequence_next(name: str) -> str:

@@ -3,7 +3,7 @@ full jitter between attempts, then a 503.
 
 Two layers retry, each for its own failures:
 - botocore, per request (standard mode, `AWS_MAX_ATTEMPTS`, configured in
-  `langportal.aws.client_config` and `langportal.dynamo.BaseMeta`): throttling, 5xx answers
+  `langportal.aws.client_config` and `langportal.storage.dynamo.BaseMeta`): throttling, 5xx answers
   and lost connections. A resent TransactWriteItems keeps its ClientRequestToken, so
   DynamoDB applies it once.
 - this module, per operation: a transaction cancelled by another writer or by throttling,
