@@ -282,7 +282,7 @@ def bedrock_runtime(monkeypatch):
 
 @pytest.fixture
 def strict_dynamodb(aws, request):
-    """The app's DynamoDB behind the strict emulator layer (langportal/local/strict.py), over HTTP.
+    """The app's DynamoDB behind the strict emulator layer (langportal/local/strict/), over HTTP.
 
     Yields the StrictDynamoDB middleware: set its `config` to switch faults on, read its
     `faults`. moto's in-process server shares `aws`'s backends, so the tables are there; S3

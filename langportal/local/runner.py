@@ -4,7 +4,7 @@ An AWS emulator on loopback, provisioned and seeded, and the app under gunicorn.
 Everything is kept under the data folder (var/ by default) and comes back on the
 next start; Ctrl-C stops it all and saves the emulator's state.
 
-LOCAL_AWS_STRICT turns on the emulator's strict DynamoDB (langportal/local/strict.py).
+LOCAL_AWS_STRICT turns on the emulator's strict DynamoDB (langportal/local/strict/).
 Production never imports langportal.local, so no production setting can turn it on.
 """
 

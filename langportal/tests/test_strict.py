@@ -1,4 +1,4 @@
-"""Strict DynamoDB (langportal/local/strict.py): what a client sees once moto answers as AWS may."""
+"""Strict DynamoDB (langportal/local/strict/): what a client sees once moto answers as AWS may."""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ FAULTS_DIR = ROOT / "test-artifacts" / "strict-faults"  # summed up in the run's
 pytestmark = pytest.mark.e2e
 
 # Every stack of the end-to-end tests runs its DynamoDB as AWS may behave, at rates seen on
-# busy tables (langportal/local/strict.py):
+# busy tables (langportal/local/strict/):
 # - lag_ms=1000, stale=1: every eventually consistent read misses the writes of the last
 #   second, the far end of what AWS documents ("usually within a second");
 # - throttle=0.03: 3% of requests throttled, a table near its on-demand ceiling;
