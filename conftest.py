@@ -11,6 +11,7 @@ import time
 import zlib
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -120,6 +121,20 @@ def student_api(make_api) -> APIClient:
 @pytest.fixture
 def teacher_api(make_api) -> APIClient:
     return make_api("teacher", "teachers")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who calls a service directly in a test; through the API it is the signed-in user."""
+
+    sub: str
+    is_teacher: bool = False
+
+
+@pytest.fixture
+def make_caller():
+    """make_caller(sub, is_teacher=False): the caller a service is given, without signing in."""
+    return Caller
 
 
 class DynamoDBReads:
