@@ -197,6 +197,44 @@ def _fresh_dynamodb_clients(patch: pytest.MonkeyPatch):
         transaction_connection.cache_clear()
 
 
+class DynamoDBRoundTrips:
+    """Every DynamoDB call made inside the block, with when it began and ended."""
+
+    def __init__(self):
+        self.calls: list[tuple[str, float, float]] = []  # (operation, began, ended)
+        self._began = threading.local()
+
+    def began(self, model, **kwargs) -> None:
+        self._began.at = time.perf_counter()
+
+    def ended(self, model, **kwargs) -> None:
+        self.calls.append((model.name, self._began.at, time.perf_counter()))
+
+    @property
+    def sequential(self) -> int:
+        """The longest chain of calls each begun after the one before ended: what a request
+        waits on, however many calls overlap with it."""
+        chain, free_at = 0, float("-inf")
+        for _, began, ended in sorted(self.calls, key=lambda call: call[2]):
+            if began >= free_at:
+                chain, free_at = chain + 1, ended
+        return chain
+
+
+@pytest.fixture
+def dynamodb_round_trips():
+    trips = DynamoDBRoundTrips()
+    clients = {model._get_connection().connection.client for model in table_models()}
+    clients.add(transaction_connection().client)
+    for client in clients:
+        client.meta.events.register("before-call.dynamodb", trips.began)
+        client.meta.events.register("after-call.dynamodb", trips.ended)
+    yield trips
+    for client in clients:
+        client.meta.events.unregister("before-call.dynamodb", trips.began)
+        client.meta.events.unregister("after-call.dynamodb", trips.ended)
+
+
 class HandClock:
     """A monotonic clock that moves only when a test moves it: waits without sleeping."""
 
