@@ -11,6 +11,7 @@ import time
 import zlib
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -122,6 +123,20 @@ def teacher_api(make_api) -> APIClient:
     return make_api("teacher", "teachers")
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who calls a service directly in a test; through the API it is the signed-in user."""
+
+    sub: str
+    is_teacher: bool = False
+
+
+@pytest.fixture
+def make_caller():
+    """make_caller(sub, is_teacher=False): the caller a service is given, without signing in."""
+    return Caller
+
+
 class DynamoDBReads:
     """Counts what DynamoDB answered (items, not requests), by operation."""
 
@@ -180,6 +195,44 @@ def _fresh_dynamodb_clients(patch: pytest.MonkeyPatch):
         for model, connection in kept.items():
             model._connection = connection
         transaction_connection.cache_clear()
+
+
+class DynamoDBRoundTrips:
+    """Every DynamoDB call made inside the block, with when it began and ended."""
+
+    def __init__(self):
+        self.calls: list[tuple[str, float, float]] = []  # (operation, began, ended)
+        self._began = threading.local()
+
+    def began(self, model, **kwargs) -> None:
+        self._began.at = time.perf_counter()
+
+    def ended(self, model, **kwargs) -> None:
+        self.calls.append((model.name, self._began.at, time.perf_counter()))
+
+    @property
+    def sequential(self) -> int:
+        """The longest chain of calls each begun after the one before ended: what a request
+        waits on, however many calls overlap with it."""
+        chain, free_at = 0, float("-inf")
+        for _, began, ended in sorted(self.calls, key=lambda call: call[2]):
+            if began >= free_at:
+                chain, free_at = chain + 1, ended
+        return chain
+
+
+@pytest.fixture
+def dynamodb_round_trips():
+    trips = DynamoDBRoundTrips()
+    clients = {model._get_connection().connection.client for model in table_models()}
+    clients.add(transaction_connection().client)
+    for client in clients:
+        client.meta.events.register("before-call.dynamodb", trips.began)
+        client.meta.events.register("after-call.dynamodb", trips.ended)
+    yield trips
+    for client in clients:
+        client.meta.events.unregister("before-call.dynamodb", trips.began)
+        client.meta.events.unregister("after-call.dynamodb", trips.ended)
 
 
 class HandClock:

@@ -9,7 +9,6 @@ from botocore.response import StreamingBody
 from botocore.stub import ANY, Stubber
 
 from ai_hints.backends import bedrock
-from ai_hints.backends.base import STOP_SEQUENCES, HintRequest, prompt
 from vocabulary import services as vocabulary
 
 ANSWER = "A friendly daytime greeting, said from late morning to early evening."
@@ -29,44 +28,33 @@ def stub(settings):
     bedrock.client.cache_clear()
 
 
-def expected_body(settings) -> str:
-    request = HintRequest(
-        "こんにちは", "こんにちは", "konnichiwa", "hello", None, "Basic Greetings", lessons=("Greetings",)
-    )
-    return json.dumps(
-        {
-            "prompt": prompt(request),
-            "max_tokens": settings.AI_MAX_TOKENS,
-            "temperature": 0.3,
-            "top_p": 0.9,
-            "stop": STOP_SEQUENCES,
-        }
-    )
+MISTRAL_7B = "mistral.mistral-7b-instruct-v0:2"
 
 
-def test_request_and_answer(stub, hint, words, settings):
-    stub.add_response(
-        "invoke_model",
-        bedrock_answer(f"  {ANSWER}\n"),
-        {
-            "modelId": "mistral.mistral-7b-instruct-v0:2",
-            "body": expected_body(settings),
-            "contentType": "application/json",
-            "accept": "application/json",
-        },
-    )
+def test_the_model_is_asked_with_the_words_facts_and_the_user_reads_its_answer(hint, words, settings, bedrock_runtime):
+    settings.AI_HINT_PROVIDERS = ["bedrock", "offline"]
+    bedrock_runtime.text = f"  {ANSWER}\n"
     body = hint().json()
-    stub.assert_no_pending_responses()
-    assert (body["ai_hint"], body["source"], body["model"]) == (ANSWER, "bedrock", "mistral.mistral-7b-instruct-v0:2")
-    assert body["english"] == "hello"
-
-
-def test_the_prompt_carries_the_grounding_and_the_stops(settings):
-    sent = json.loads(expected_body(settings))
-    assert sent["prompt"].startswith("<s>[INST] ") and sent["prompt"].endswith(" [/INST]")
-    assert "<meaning>hello</meaning>" in sent["prompt"]
-    assert "<lessons>Greetings</lessons>" in sent["prompt"]
-    assert "</s>" in sent["stop"] and sent["max_tokens"] == settings.AI_MAX_TOKENS
+    assert (body["ai_hint"], body["source"], body["model"], body["english"]) == (ANSWER, "bedrock", MISTRAL_7B, "hello")
+    [request] = bedrock_runtime.requests
+    assert request["path"] == "/model/mistral.mistral-7b-instruct-v0%3A2/invoke"
+    sent = request["body"]
+    assert {key: value for key, value in sent.items() if key != "prompt"} == {
+        "max_tokens": settings.AI_MAX_TOKENS,
+        "temperature": 0.3,
+        "top_p": 0.9,
+        "stop": ["</s>", "[INST]", "\n\n"],
+    }
+    assert sent["prompt"].startswith("<s>[INST] ")
+    grounding = sent["prompt"].split("\n")[1:]
+    assert grounding == [
+        "<word>こんにちは</word>",
+        "<reading>こんにちは (konnichiwa)</reading>",
+        "<meaning>hello</meaning>",
+        "<part_of_speech>unknown</part_of_speech>",
+        "<lessons>Greetings</lessons>",
+        "<context>Basic Greetings</context> [/INST]",
+    ]
 
 
 def test_a_cached_bedrock_hint_calls_no_model(stub, hint, words):
@@ -124,17 +112,6 @@ def test_when_no_provider_answers_it_is_503(stub, hint, words, settings):
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "hints_unavailable"
     assert response["Retry-After"]
-
-
-def test_over_http_the_answer_is_read_from_the_model(hint, words, settings, bedrock_runtime):
-    settings.AI_HINT_PROVIDERS = ["bedrock", "offline"]
-    bedrock_runtime.text = ANSWER
-    body = hint().json()
-    assert (body["ai_hint"], body["source"]) == (ANSWER, "bedrock")
-    assert [request["path"] for request in bedrock_runtime.requests] == [
-        "/model/mistral.mistral-7b-instruct-v0%3A2/invoke"
-    ]
-    assert bedrock_runtime.requests[0]["body"] == json.loads(expected_body(settings))
 
 
 def test_an_edited_meaning_is_asked_of_the_model_again(hint, words, settings, bedrock_runtime):

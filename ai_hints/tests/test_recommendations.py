@@ -7,17 +7,15 @@ import pytest
 from ai_hints import services
 from lrs import services as lrs
 
-
-class Caller:
-    def __init__(self, sub: str, is_teacher: bool = False):
-        self.sub, self.is_teacher = sub, is_teacher
-
-
 MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-def studied(user_id: str, answers: list[tuple[str, bool]], when: datetime = MORNING) -> None:
-    caller = Caller(user_id)
+@pytest.fixture
+def amy(make_caller):
+    return make_caller("amy")
+
+
+def studied(caller: lrs.Caller, answers: list[tuple[str, bool]], when: datetime = MORNING) -> None:
     session = lrs.session_start(caller=caller, group_id="1", activity="flashcards", now=when)
     for minute, (word_id, correct) in enumerate(answers):
         lrs.review_record(
@@ -25,39 +23,39 @@ def studied(user_id: str, answers: list[tuple[str, bool]], when: datetime = MORN
         )
 
 
-def picks(user_id: str, now: datetime, limit: int = 20) -> list[tuple[str, str]]:
+def picks(caller: lrs.Caller, now: datetime, limit: int = 20) -> list[tuple[str, str]]:
     return [
         (item.word.id, item.reason)
-        for item in services.recommendations(caller=Caller(user_id), user_id=user_id, limit=limit, now=now)
+        for item in services.recommendations(caller=caller, user_id=caller.sub, limit=limit, now=now)
     ]
 
 
-def test_due_cards_come_least_remembered_first_then_new_words(words):
-    studied("amy", [("1", True), ("2", False)])
+def test_due_cards_come_least_remembered_first_then_new_words(words, amy):
+    studied(amy, [("1", True), ("2", False)])
     # Greetings holds words 1, 2 and 4; 4 was never studied. Food (3) is not a group she studies.
     # (FSRS counts elapsed time in whole days.)
-    assert picks("amy", MORNING + timedelta(days=2)) == [("2", "due"), ("1", "due"), ("4", "new")]
+    assert picks(amy, MORNING + timedelta(days=2)) == [("2", "due"), ("1", "due"), ("4", "new")]
 
 
-def test_cards_not_yet_due_are_not_recommended(words):
-    studied("amy", [("1", True)])
-    assert picks("amy", MORNING + timedelta(minutes=5)) == [("2", "new"), ("4", "new")]
+def test_cards_not_yet_due_are_not_recommended(words, amy):
+    studied(amy, [("1", True)])
+    assert picks(amy, MORNING + timedelta(minutes=5)) == [("2", "new"), ("4", "new")]
 
 
-def test_a_card_remembered_twice_is_due_later(words):
-    studied("amy", [("1", True), ("1", True), ("2", True)])  # 1 graduates; 2 is still learning
+def test_a_card_remembered_twice_is_due_later(words, amy):
+    studied(amy, [("1", True), ("1", True), ("2", True)])  # 1 graduates; 2 is still learning
     later = MORNING + timedelta(days=1)
-    assert picks("amy", later) == [("2", "due"), ("4", "new")]
-    assert picks("amy", MORNING + timedelta(days=3))[:2] == [("2", "due"), ("1", "due")]
+    assert picks(amy, later) == [("2", "due"), ("4", "new")]
+    assert picks(amy, MORNING + timedelta(days=3))[:2] == [("2", "due"), ("1", "due")]
 
 
-def test_the_limit_is_kept(words):
-    studied("amy", [("1", False), ("2", True)])
-    assert picks("amy", MORNING + timedelta(days=2), limit=1) == [("1", "due")]
+def test_the_limit_is_kept(words, amy):
+    studied(amy, [("1", False), ("2", True)])
+    assert picks(amy, MORNING + timedelta(days=2), limit=1) == [("1", "due")]
 
 
-def test_a_student_with_no_history_gets_nothing(words):
-    assert picks("newcomer", MORNING) == []
+def test_a_student_with_no_history_gets_nothing(words, make_caller):
+    assert picks(make_caller("newcomer"), MORNING) == []
 
 
 def test_over_the_api_with_ownership(student_api, make_api, teacher_api, make_tokens, words):

@@ -10,7 +10,6 @@ from lrs import repositories as repo
 from lrs.repositories import Student
 
 from .conftest import Caller
-from .test_sessions_api import assert_error
 
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -156,9 +155,9 @@ def test_teacher_resets_one_students_history(teacher_api, student_api, student_i
     assert student_api.get(f"/api/progress/{student_id}").json()["reviews_count"] == 0
 
 
-def test_students_cannot_reset_anything(student_api, student_id, review):
+def test_students_cannot_reset_anything(student_api, student_id, review, api_error):
     review("1", True)
-    assert_error(student_api.post(f"/api/progress/{student_id}/reset"), 403, "permission_denied")
+    api_error(student_api.post(f"/api/progress/{student_id}/reset"), 403, "permission_denied")
     assert repo.student_get(student_id).reviews_count == 1
 
 

@@ -21,6 +21,7 @@ import pytest
 import requests
 
 from langportal.local.runner import read_env_file
+from vocabulary.seeding import starter_document
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 120
@@ -317,3 +318,56 @@ def teacher(stack, teacher_tokens) -> Api:
 @pytest.fixture(scope="session")
 def anonymous(stack) -> Api:
     return Api(stack.url, None)
+
+
+@dataclass(frozen=True)
+class Starter:
+    """What the starter document the local stack loads holds: the counts tests expect."""
+
+    document: dict
+
+    @property
+    def words(self) -> int:
+        return len(self.document["words"])
+
+    @property
+    def groups(self) -> int:
+        return len(self.document["groups"])
+
+    def words_in(self, group_id: str) -> int:
+        return sum(group_id in word.get("group_ids", []) for word in self.document["words"])
+
+
+@pytest.fixture(scope="session")
+def starter() -> Starter:
+    return Starter(starter_document())
+
+
+@pytest.fixture
+def make_learner(stack):
+    """make_learner(): a new student of the stack, signed in: (their Api, their user id)."""
+
+    def make() -> tuple[Api, str]:
+        name = f"learner-{uuid.uuid4().hex[:8]}"
+        assert stack.manage("local_user", name, "--group", "students").returncode == 0
+        tokens = stack.tokens(name)
+        return Api(stack.url, tokens["id_token"]), tokens["user_id"]
+
+    return make
+
+
+@pytest.fixture
+def learner(make_learner) -> tuple[Api, str]:
+    return make_learner()
+
+
+@pytest.fixture
+def start_session():
+    """start_session(api, group_id="1"): a flashcards session the student began (its body)."""
+
+    def start(api: Api, group_id: str = "1") -> dict:
+        response = api.post("/api/study_sessions", json={"group_id": group_id, "activity": "flashcards"})
+        assert response.status_code == 201
+        return response.json()
+
+    return start

@@ -10,13 +10,12 @@ import requests
 from vocabulary.seeding import starter_document
 
 from .conftest import app_server
-from .test_study_over_http import new_student, start
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 
-def test_offline_hints_grounded_and_cached(stack):
-    api, _ = new_student(stack)
+def test_offline_hints_grounded_and_cached(make_learner):
+    api, _ = make_learner()
     first = api.post("/api/ai/generate_hint", json={"word": "こんにちは", "context": "Basic Greetings"})
     assert first.status_code == 200
     body = first.json()
@@ -33,16 +32,16 @@ def test_offline_hints_grounded_and_cached(stack):
     assert (unknown["romaji"], unknown["english"]) == ("reizouko", "refrigerator, fridge")
 
 
-def test_an_offline_hint_names_the_lesson_the_word_is_really_in(stack):
-    api, _ = new_student(stack)
+def test_an_offline_hint_names_the_lesson_the_word_is_really_in(make_learner):
+    api, _ = make_learner()
     body = api.post("/api/ai/generate_hint", json={"word": "猫", "context": "Basic Greetings"}).json()
     assert body["ai_hint"].endswith("It is in the lesson “Nature and Weather”.")
     assert "Basic Greetings" not in body["ai_hint"]
 
 
-def test_recommendations_follow_reviews(stack):
-    api, user_id = new_student(stack)
-    session = start(api, group_id="1")
+def test_recommendations_follow_reviews(make_learner, start_session):
+    api, user_id = make_learner()
+    session = start_session(api, group_id="1")
     api.post(f"/api/study_sessions/{session['id']}/review", json={"word_id": "1", "correct": False})
     body = api.get(f"/api/recommendations/{user_id}?limit=3").json()
     assert [item["reason"] for item in body["recommendations"]] == ["new", "new", "new"]

@@ -5,8 +5,6 @@ import re
 
 import pytest
 
-from .conftest import ROOT
-
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 
@@ -25,18 +23,16 @@ def test_probes(anonymous):
     assert anonymous.get("/readyz").json() == {"status": "ok", "checks": {"dynamodb": "ok", "s3": "ok"}}
 
 
-def test_starter_vocabulary_is_served(student):
-    starter = json.loads((ROOT / "vocabulary" / "data" / "starter_words.json").read_text())
-    words, groups = len(starter["words"]), len(starter["groups"])
+def test_starter_vocabulary_is_served(student, starter):
     body = student.get("/api/words").json()
     assert body["pagination"] == {
         "current_page": 1,
-        "total_pages": -(-words // 20),
-        "total_items": words,
+        "total_pages": -(-starter.words // 20),
+        "total_items": starter.words,
         "items_per_page": 20,
     }
     assert body["items"][0]["japanese"] == "こんにちは"
-    assert student.get("/api/groups").json()["pagination"]["total_items"] == groups
+    assert student.get("/api/groups").json()["pagination"]["total_items"] == starter.groups
 
 
 def test_local_token_prints_both_tokens_and_the_user_id(stack, student_tokens):

@@ -13,27 +13,9 @@ CLIENTS = 20
 REVIEWS = 200
 
 
-def new_student(stack) -> tuple[Api, str]:
-    name = f"learner-{uuid.uuid4().hex[:8]}"
-    assert stack.manage("local_user", name, "--group", "students").returncode == 0
-    tokens = stack.tokens(name)
-    return Api(stack.url, tokens["id_token"]), tokens["user_id"]
-
-
-@pytest.fixture
-def learner(stack):
-    return new_student(stack)
-
-
-def start(api: Api, group_id: str = "1") -> dict:
-    response = api.post("/api/study_sessions", json={"group_id": group_id, "activity": "flashcards"})
-    assert response.status_code == 201
-    return response.json()
-
-
-def test_a_study_session_from_start_to_end(learner):
+def test_a_study_session_from_start_to_end(learner, start_session, starter):
     api, user_id = learner
-    session = start(api)
+    session = start_session(api)
     for word_id, correct in (("1", True), ("2", False), ("3", True), ("4", True), ("5", True)):
         answer = api.post(f"/api/study_sessions/{session['id']}/review", json={"word_id": word_id, "correct": correct})
         assert answer.json() == {**answer.json(), "success": True, "word_id": word_id, "correct": correct}
@@ -47,15 +29,19 @@ def test_a_study_session_from_start_to_end(learner):
     late = api.post(f"/api/study_sessions/{session['id']}/review", json={"word_id": "1", "correct": True})
     assert (late.status_code, late.json()["error"]["code"]) == (409, "session_ended")
     progress = api.get(f"/api/progress/{user_id}").json()
-    assert (progress["words_studied"], progress["words_available"] >= 228, progress["current_streak"]) == (5, True, 1)
+    assert (progress["words_studied"], progress["words_available"] >= starter.words, progress["current_streak"]) == (
+        5,
+        True,
+        1,
+    )
     word = api.get("/api/words/2").json()
     assert (word["correct_count"], word["wrong_count"]) == (0, 1)
 
 
-def test_others_cannot_see_or_touch_a_session(stack, learner):
+def test_others_cannot_see_or_touch_a_session(learner, make_learner, start_session):
     api, user_id = learner
-    session = start(api)
-    intruder, _ = new_student(stack)
+    session = start_session(api)
+    intruder, _ = make_learner()
     assert intruder.get(f"/api/study_sessions/{user_id}").status_code == 403
     assert intruder.get(f"/api/study_sessions/{user_id}/{session['id']}").status_code == 403
     response = intruder.post(f"/api/study_sessions/{session['id']}/review", json={"word_id": "1", "correct": True})
@@ -63,9 +49,9 @@ def test_others_cannot_see_or_touch_a_session(stack, learner):
     assert api.get(f"/api/study_sessions/{user_id}/{session['id']}").json()["review_items_count"] == 0
 
 
-def test_retrying_with_an_idempotency_key_records_once(learner):
+def test_retrying_with_an_idempotency_key_records_once(learner, start_session):
     api, user_id = learner
-    session = start(api)
+    session = start_session(api)
     path = f"/api/study_sessions/{session['id']}/review"
     headers = {"Idempotency-Key": f"review-{uuid.uuid4()}"}
     first = api.post(path, json={"word_id": "7", "correct": False}, headers=headers)
@@ -75,9 +61,9 @@ def test_retrying_with_an_idempotency_key_records_once(learner):
     assert api.get(f"/api/study_sessions/{user_id}/{session['id']}").json()["review_items_count"] == 1
 
 
-def test_bad_answers_are_refused(learner):
+def test_bad_answers_are_refused(learner, start_session):
     api, _ = learner
-    session = start(api)
+    session = start_session(api)
     path = f"/api/study_sessions/{session['id']}/review"
     for body, status in (
         ({"word_id": "1", "correct": "true"}, 400),
@@ -89,11 +75,11 @@ def test_bad_answers_are_refused(learner):
         assert set(response.json()["error"]) == {"code", "message", "details"}
 
 
-def test_parallel_reviews_are_all_counted(stack, learner):
+def test_parallel_reviews_are_all_counted(stack, learner, start_session):
     """200 answers from 20 clients at once, each retrying a 503 with its Idempotency-Key:
     nothing lost, nothing counted twice."""
     api, user_id = learner
-    session = start(api)
+    session = start_session(api)
     token = api.session.headers["Authorization"].removeprefix("Bearer ")
     answers = [(str(1 + number % 10), number % 3 != 0) for number in range(REVIEWS)]
     run = uuid.uuid4().hex[:8]
@@ -139,9 +125,9 @@ def test_a_review_right_after_each_start_finds_its_session(stack):
         assert list(pool.map(pair, range(20))) == [(201, 201)] * 20
 
 
-def test_teacher_reads_and_resets_a_student(stack, teacher, learner):
+def test_teacher_reads_and_resets_a_student(teacher, learner, start_session):
     api, user_id = learner
-    session = start(api)
+    session = start_session(api)
     api.post(f"/api/study_sessions/{session['id']}/review", json={"word_id": "1", "correct": True})
     assert teacher.get(f"/api/progress/{user_id}").json()["reviews_count"] == 1
     assert api.post(f"/api/progress/{user_id}/reset").status_code == 403

@@ -5,7 +5,7 @@ import pytest
 from vocabulary import repositories as repo
 from vocabulary import services
 
-from .test_words_api import assert_error, ids
+from .test_words_api import ids
 
 
 def names(response) -> list[str]:
@@ -19,9 +19,9 @@ def test_groups_are_listed_by_name_with_counts(student_api, words):
     assert names(student_api.get("/api/groups?order=desc")) == ["Greetings", "Food"]
 
 
-def test_group_detail_and_unknown_group(student_api, words):
+def test_group_detail_and_unknown_group(student_api, words, api_error):
     assert student_api.get("/api/groups/1").json()["name"] == "Greetings"
-    assert_error(student_api.get("/api/groups/9"), 404, "group_not_found")
+    api_error(student_api.get("/api/groups/9"), 404, "group_not_found")
 
 
 def test_group_words_have_the_words_shape(student_api, words):
@@ -43,8 +43,8 @@ def test_teacher_creates_and_renames_a_group(teacher_api, words):
 
 
 @pytest.mark.parametrize("body", [{}, {"name": ""}, {"name": "x" * 101}, {"name": 5}])
-def test_invalid_group_names_are_400(teacher_api, aws, body):
-    assert_error(teacher_api.post("/api/groups", body, format="json"), 400, "invalid")
+def test_invalid_group_names_are_400(teacher_api, aws, body, api_error):
+    api_error(teacher_api.post("/api/groups", body, format="json"), 400, "invalid")
     assert teacher_api.get("/api/groups").json()["pagination"]["total_items"] == 0
 
 
@@ -56,20 +56,20 @@ def test_adding_words_to_a_group(teacher_api, words):
     assert repo.word_get("5").group_ids == {"2"}
 
 
-def test_adding_an_unknown_word_changes_nothing(teacher_api, words):
+def test_adding_an_unknown_word_changes_nothing(teacher_api, words, api_error):
     response = teacher_api.post("/api/groups/2/words", {"word_ids": ["1", "42"]}, format="json")
-    error = assert_error(response, 404, "word_not_found")
+    error = api_error(response, 404, "word_not_found")
     assert error["details"] == {"word_ids": ["42"]}
     assert teacher_api.get("/api/groups/2").json()["word_count"] == 2
 
 
-def test_a_word_belongs_to_at_most_six_groups(teacher_api, words):
+def test_a_word_belongs_to_at_most_six_groups(teacher_api, words, api_error):
     for number in range(4):
         group = services.group_create(name=f"Extra {number}")
         services.group_add_words(group_id=group.id, word_ids=["4"])
     seventh = services.group_create(name="Seventh")
     response = teacher_api.post(f"/api/groups/{seventh.id}/words", {"word_ids": ["4"]}, format="json")
-    error = assert_error(response, 400, "invalid")
+    error = api_error(response, 400, "invalid")
     assert error["details"] == {"word_ids": ["4"]}
     assert len(repo.word_get("4").group_ids) == 6
 
@@ -81,9 +81,9 @@ def test_removing_a_word_from_a_group(teacher_api, words):
     assert repo.word_get("4").group_ids == {"2"}
 
 
-def test_deleting_a_group_keeps_its_words(teacher_api, words):
+def test_deleting_a_group_keeps_its_words(teacher_api, words, api_error):
     assert teacher_api.delete("/api/groups/1").status_code == 204
-    assert_error(teacher_api.get("/api/groups/1"), 404, "group_not_found")
+    api_error(teacher_api.get("/api/groups/1"), 404, "group_not_found")
     assert names(teacher_api.get("/api/groups")) == ["Food"]
     assert teacher_api.get("/api/words").json()["pagination"]["total_items"] == 5
     assert repo.word_get("4").group_ids == {"2"}
@@ -108,10 +108,10 @@ def test_group_changes_are_audited_with_who_and_what(teacher_api, words):
     ]
 
 
-def test_students_cannot_change_groups(student_api, words):
-    assert_error(student_api.post("/api/groups", {"name": "Mine"}, format="json"), 403, "permission_denied")
-    assert_error(student_api.patch("/api/groups/1", {"name": "Mine"}, format="json"), 403, "permission_denied")
-    assert_error(student_api.delete("/api/groups/1"), 403, "permission_denied")
-    assert_error(student_api.post("/api/groups/1/words", {"word_ids": ["5"]}, format="json"), 403, "permission_denied")
-    assert_error(student_api.delete("/api/groups/1/words/1"), 403, "permission_denied")
+def test_students_cannot_change_groups(student_api, words, api_error):
+    api_error(student_api.post("/api/groups", {"name": "Mine"}, format="json"), 403, "permission_denied")
+    api_error(student_api.patch("/api/groups/1", {"name": "Mine"}, format="json"), 403, "permission_denied")
+    api_error(student_api.delete("/api/groups/1"), 403, "permission_denied")
+    api_error(student_api.post("/api/groups/1/words", {"word_ids": ["5"]}, format="json"), 403, "permission_denied")
+    api_error(student_api.delete("/api/groups/1/words/1"), 403, "permission_denied")
     assert services.group_get(group_id="1").word_count == 3

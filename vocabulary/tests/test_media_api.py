@@ -15,7 +15,6 @@ from vocabulary import lambdas, media, services
 from vocabulary import repositories as repo
 
 from . import samples
-from .test_words_api import assert_error
 
 
 def upload(api, data: bytes, name: str = "file.bin", content_type: str = "application/octet-stream", word_id="1"):
@@ -145,32 +144,32 @@ def test_audio_and_image_live_side_by_side(teacher_api, words):
         (b"", "audio/wav", 400, "empty_file"),
     ],
 )
-def test_rejected_files_store_nothing(teacher_api, words, data, content_type, status, code):
-    assert_error(upload(teacher_api, data, "x", content_type), status, code)
+def test_rejected_files_store_nothing(teacher_api, words, data, content_type, status, code, api_error):
+    api_error(upload(teacher_api, data, "x", content_type), status, code)
     assert stored_keys() == []
     assert repo.word_get("1").audio_key is None and repo.word_get("1").image_key is None
 
 
-def test_missing_fields_are_400(teacher_api, words):
-    assert "file" in assert_error(upload(teacher_api, None), 400, "invalid")["details"]
-    assert "word_id" in assert_error(upload(teacher_api, samples.wav(), word_id=None), 400, "invalid")["details"]
+def test_missing_fields_are_400(teacher_api, words, api_error):
+    assert "file" in api_error(upload(teacher_api, None), 400, "invalid")["details"]
+    assert "word_id" in api_error(upload(teacher_api, samples.wav(), word_id=None), 400, "invalid")["details"]
 
 
-def test_unknown_word_is_404(teacher_api, words):
-    assert_error(upload(teacher_api, samples.wav(), word_id="999"), 404, "word_not_found")
+def test_unknown_word_is_404(teacher_api, words, api_error):
+    api_error(upload(teacher_api, samples.wav(), word_id="999"), 404, "word_not_found")
     assert stored_keys() == []
 
 
-def test_too_large_is_413_and_stores_nothing(teacher_api, words, settings):
+def test_too_large_is_413_and_stores_nothing(teacher_api, words, settings, api_error):
     settings.MEDIA_MAX_UPLOAD_BYTES = 100_000
-    error = assert_error(upload(teacher_api, samples.wav(seconds=10)), 413, "payload_too_large")
+    error = api_error(upload(teacher_api, samples.wav(seconds=10)), 413, "payload_too_large")
     assert error["details"] == {"max_bytes": 100_000}
     assert stored_keys() == []
 
 
-def test_an_image_with_more_pixels_than_the_limit_is_413_and_stores_nothing(teacher_api, words, settings):
+def test_an_image_with_more_pixels_than_the_limit_is_413_and_stores_nothing(teacher_api, words, settings, api_error):
     settings.MEDIA_MAX_IMAGE_PIXELS = 640 * 480 - 1
-    error = assert_error(upload(teacher_api, samples.image("PNG"), "a.png", "image/png"), 413, "image_too_large")
+    error = api_error(upload(teacher_api, samples.image("PNG"), "a.png", "image/png"), 413, "image_too_large")
     assert error["message"] == "Images may have at most 307199 pixels; this one has 640×480."
     assert error["details"] == {"max_pixels": 307199, "width": 640, "height": 480}
     assert stored_keys() == []
@@ -199,13 +198,13 @@ def test_pillows_own_refusal_is_ours(monkeypatch, pillows_limit):
         media.image_check(io.BytesIO(samples.image("PNG", (200, 200))), max_pixels=10**12)
 
 
-def test_students_cannot_upload(student_api, words):
-    assert_error(upload(student_api, samples.wav()), 403, "permission_denied")
+def test_students_cannot_upload(student_api, words, api_error):
+    api_error(upload(student_api, samples.wav()), 403, "permission_denied")
     assert stored_keys() == []
 
 
-def test_json_body_is_415(teacher_api, words):
-    assert_error(teacher_api.post("/api/words/upload", {"word_id": "1"}, format="json"), 415, "unsupported_media_type")
+def test_json_body_is_415(teacher_api, words, api_error):
+    api_error(teacher_api.post("/api/words/upload", {"word_id": "1"}, format="json"), 415, "unsupported_media_type")
 
 
 def test_s3_outage_is_503_and_the_word_is_unchanged(teacher_api, words, settings):

@@ -13,15 +13,6 @@ def ids(response) -> list[str]:
     return [item["id"] for item in response.json()["items"]]
 
 
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code
-    return body["error"]
-
-
 # --- listing -------------------------------------------------------------------------
 
 
@@ -68,13 +59,13 @@ def test_empty_vocabulary_has_an_empty_first_page(student_api):
         ("page=-1", "page"),
     ],
 )
-def test_bad_query_parameters_are_400(student_api, words, query, parameter):
-    error = assert_error(student_api.get(f"/api/words?{query}"), 400, "invalid")
+def test_bad_query_parameters_are_400(student_api, words, query, parameter, api_error):
+    error = api_error(student_api.get(f"/api/words?{query}"), 400, "invalid")
     assert parameter in error["details"]
 
 
-def test_page_past_the_end_is_404(student_api, words):
-    error = assert_error(student_api.get("/api/words?page=2"), 404, "page_out_of_range")
+def test_page_past_the_end_is_404(student_api, words, api_error):
+    error = api_error(student_api.get("/api/words?page=2"), 404, "page_out_of_range")
     assert error["details"] == {"total_pages": 1}
 
 
@@ -99,8 +90,8 @@ def test_group_filter(student_api, words):
     assert response.json()["pagination"]["total_items"] == 2
 
 
-def test_filter_by_unknown_group_is_404(student_api, words):
-    assert_error(student_api.get("/api/words?group_id=999"), 404, "group_not_found")
+def test_filter_by_unknown_group_is_404(student_api, words, api_error):
+    api_error(student_api.get("/api/words?group_id=999"), 404, "group_not_found")
 
 
 def test_word_detail(student_api, words):
@@ -109,8 +100,8 @@ def test_word_detail(student_api, words):
 
 
 @pytest.mark.parametrize("word_id", ["999", "abc", "0"])
-def test_unknown_word_is_404(student_api, words, word_id):
-    assert_error(student_api.get(f"/api/words/{word_id}"), 404, "word_not_found")
+def test_unknown_word_is_404(student_api, words, word_id, api_error):
+    api_error(student_api.get(f"/api/words/{word_id}"), 404, "word_not_found")
 
 
 # --- creating ------------------------------------------------------------------------
@@ -147,8 +138,8 @@ def test_given_romaji_is_kept(teacher_api, aws):
     assert body["romaji"] == "tempura"
 
 
-def test_computed_romaji_is_held_to_the_romaji_limit(teacher_api, aws):
-    error = assert_error(
+def test_computed_romaji_is_held_to_the_romaji_limit(teacher_api, aws, api_error):
+    error = api_error(
         teacher_api.post("/api/words", {"japanese": "学校" * 50, "english": "schools"}, format="json"), 400, "invalid"
     )
     assert error["message"].startswith("The romaji computed from the Japanese would be 349 characters long")
@@ -171,9 +162,9 @@ def test_word_joins_its_groups(teacher_api, words):
     assert "6" in ids(teacher_api.get(f"/api/groups/{food.id}/words"))
 
 
-def test_student_cannot_create_words(student_api, words):
+def test_student_cannot_create_words(student_api, words, api_error):
     response = student_api.post("/api/words", {"japanese": "猫", "english": "cat"}, format="json")
-    assert_error(response, 403, "permission_denied")
+    api_error(response, 403, "permission_denied")
     assert repo.word_get("6") is None
 
 
@@ -194,29 +185,29 @@ def test_student_cannot_create_words(student_api, words):
         ({"japanese": "猫", "english": "cat", "group_ids": [str(n) for n in range(7)]}, "group_ids"),
     ],
 )
-def test_invalid_words_are_400_and_not_stored(teacher_api, aws, body, field):
-    error = assert_error(teacher_api.post("/api/words", body, format="json"), 400, "invalid")
+def test_invalid_words_are_400_and_not_stored(teacher_api, aws, body, field, api_error):
+    error = api_error(teacher_api.post("/api/words", body, format="json"), 400, "invalid")
     assert field in error["details"]
     assert teacher_api.get("/api/words").json()["pagination"]["total_items"] == 0
 
 
-def test_unknown_group_is_404_and_nothing_is_stored(teacher_api, words):
+def test_unknown_group_is_404_and_nothing_is_stored(teacher_api, words, api_error):
     response = teacher_api.post(
         "/api/words", {"japanese": "猫", "english": "cat", "group_ids": ["1", "77"]}, format="json"
     )
-    error = assert_error(response, 404, "group_not_found")
+    error = api_error(response, 404, "group_not_found")
     assert error["details"] == {"group_ids": ["77"]}
     assert teacher_api.get("/api/words").json()["pagination"]["total_items"] == 5
     assert teacher_api.get("/api/groups/1").json()["word_count"] == 3
 
 
-def test_body_that_is_not_an_object_is_400(teacher_api, aws):
-    assert_error(teacher_api.post("/api/words", ["猫"], format="json"), 400, "invalid")
+def test_body_that_is_not_an_object_is_400(teacher_api, aws, api_error):
+    api_error(teacher_api.post("/api/words", ["猫"], format="json"), 400, "invalid")
 
 
-def test_malformed_json_is_400(teacher_api, aws):
+def test_malformed_json_is_400(teacher_api, aws, api_error):
     response = teacher_api.post("/api/words", '{"japanese": ', content_type="application/json")
-    assert_error(response, 400, "parse_error")
+    api_error(response, 400, "parse_error")
 
 
 # --- changing ------------------------------------------------------------------------
@@ -241,9 +232,9 @@ def test_new_japanese_recomputes_kana_and_romaji_and_moves_in_the_order(teacher_
     assert ids(teacher_api.get("/api/words?sort_by=romaji")) == ["2", "1", "3", "4", "5"]
 
 
-def test_a_new_japanese_whose_romaji_would_be_too_long_is_400(teacher_api, words):
+def test_a_new_japanese_whose_romaji_would_be_too_long_is_400(teacher_api, words, api_error):
     before = repo.word_get("5")
-    assert_error(teacher_api.patch("/api/words/5", {"japanese": "学校" * 50}, format="json"), 400, "invalid")
+    api_error(teacher_api.patch("/api/words/5", {"japanese": "学校" * 50}, format="json"), 400, "invalid")
     assert repo.word_get("5") == before
 
 
@@ -270,46 +261,46 @@ def test_put_replaces_the_word(teacher_api, words):
     assert teacher_api.get(f"/api/groups/{words['food'].id}").json()["word_count"] == 1
 
 
-def test_put_needs_the_required_fields(teacher_api, words):
-    assert_error(teacher_api.put("/api/words/3", {"english": "water"}, format="json"), 400, "invalid")
+def test_put_needs_the_required_fields(teacher_api, words, api_error):
+    api_error(teacher_api.put("/api/words/3", {"english": "water"}, format="json"), 400, "invalid")
 
 
-def test_student_cannot_change_words(student_api, words):
-    assert_error(student_api.patch("/api/words/1", {"english": "hi"}, format="json"), 403, "permission_denied")
+def test_student_cannot_change_words(student_api, words, api_error):
+    api_error(student_api.patch("/api/words/1", {"english": "hi"}, format="json"), 403, "permission_denied")
     assert repo.word_get("1").english == "hello"
 
 
-def test_changing_an_unknown_word_is_404(teacher_api, words):
-    assert_error(teacher_api.patch("/api/words/99", {"english": "hi"}, format="json"), 404, "word_not_found")
+def test_changing_an_unknown_word_is_404(teacher_api, words, api_error):
+    api_error(teacher_api.patch("/api/words/99", {"english": "hi"}, format="json"), 404, "word_not_found")
 
 
-def test_delete_removes_the_word_everywhere(teacher_api, words):
+def test_delete_removes_the_word_everywhere(teacher_api, words, api_error):
     assert teacher_api.delete("/api/words/4").status_code == 204
-    assert_error(teacher_api.get("/api/words/4"), 404, "word_not_found")
+    api_error(teacher_api.get("/api/words/4"), 404, "word_not_found")
     assert "4" not in ids(teacher_api.get("/api/words?sort_by=japanese"))
     assert teacher_api.get("/api/groups/1").json()["word_count"] == 2
     assert teacher_api.get("/api/groups/2").json()["word_count"] == 1
 
 
-def test_student_cannot_delete_words(student_api, words):
-    assert_error(student_api.delete("/api/words/4"), 403, "permission_denied")
+def test_student_cannot_delete_words(student_api, words, api_error):
+    api_error(student_api.delete("/api/words/4"), 403, "permission_denied")
     assert repo.word_get("4") is not None
 
 
 # --- the envelope everywhere ---------------------------------------------------------
 
 
-def test_unknown_api_path_is_a_json_404(student_api, aws):
-    assert_error(student_api.get("/api/nothing-here"), 404, "not_found")
+def test_unknown_api_path_is_a_json_404(student_api, aws, api_error):
+    api_error(student_api.get("/api/nothing-here"), 404, "not_found")
 
 
-def test_wrong_method_is_a_json_405(teacher_api, words):
-    assert_error(teacher_api.post("/api/words/1", {}, format="json"), 405, "method_not_allowed")
+def test_wrong_method_is_a_json_405(teacher_api, words, api_error):
+    api_error(teacher_api.post("/api/words/1", {}, format="json"), 405, "method_not_allowed")
 
 
-def test_bad_host_header_under_api_is_a_json_400(student_api):
+def test_bad_host_header_under_api_is_a_json_400(student_api, api_error):
     response = student_api.get("/api/words", HTTP_HOST="evil.example")
-    assert_error(response, 400, "bad_request")
+    api_error(response, 400, "bad_request")
 
 
 def test_pages_outside_the_api_keep_django_html(client, aws):
