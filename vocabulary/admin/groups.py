@@ -14,10 +14,11 @@ from langportal.errors import DomainError, InvalidInput
 from langportal.ids import is_id
 from vocabulary import services
 from vocabulary.admin.common import context, groups_all, history, refusal
+from vocabulary.serializers import GROUP_NAME_MAX_LENGTH
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(max_length=100)
+    name = forms.CharField(max_length=GROUP_NAME_MAX_LENGTH)
 
 
 class GroupWordsForm(forms.Form):

@@ -19,10 +19,10 @@ from langportal.api.errors import plain_errors
 from langportal.errors import DomainError, InvalidInput
 from langportal.ids import is_id
 from langportal.paging import PageOutOfRange
-from vocabulary import documents, services
+from vocabulary import documents, media, services
 from vocabulary import japanese as ja
 from vocabulary.admin.common import bounded_upload, context, groups_all, history, media_limit, refusal
-from vocabulary.serializers import PARTS_OF_SPEECH, WordInput
+from vocabulary.serializers import ENGLISH_MAX_LENGTH, JAPANESE_MAX_LENGTH, PARTS_OF_SPEECH, WordInput
 
 PER_PAGE = 50
 SORTABLE = ("japanese", "romaji", "english", "created_at")
@@ -144,14 +144,31 @@ def _all_pages(**query):
 # --- words: add, change, delete ------------------------------------------------------
 
 
+def _formats(kind: str) -> str:
+    """The formats accepted for audio or images, as the form lists them: "png, jpg or webp"."""
+    names = [extension for extension, media_type in media.ACCEPTED.items() if media_type.kind == kind]
+    return f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 class WordForm(forms.Form):
-    japanese = forms.CharField(max_length=100)
-    kana = forms.CharField(required=False, help_text="The reading; computed from the Japanese when empty.")
-    romaji = forms.CharField(required=False, help_text="Computed from the reading when empty.")
-    english = forms.CharField(max_length=200)
+    """A word's fields with the API's limits; clean() runs the API's own checks."""
+
+    japanese = forms.CharField(max_length=JAPANESE_MAX_LENGTH)
+    kana = forms.CharField(
+        max_length=services.KANA_MAX_LENGTH,
+        required=False,
+        help_text="The reading; computed from the Japanese when empty.",
+    )
+    romaji = forms.CharField(
+        max_length=services.ROMAJI_MAX_LENGTH, required=False, help_text="Computed from the reading when empty."
+    )
+    english = forms.CharField(max_length=ENGLISH_MAX_LENGTH)
     part_of_speech = forms.ChoiceField(choices=[("", "—"), *((p, p) for p in PARTS_OF_SPEECH)], required=False)
     group_ids = forms.MultipleChoiceField(
-        label="Groups", required=False, widget=forms.CheckboxSelectMultiple, help_text="At most 6."
+        label="Groups",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=f"At most {services.MAX_GROUPS_PER_WORD}.",
     )
     audio = forms.FileField(required=False)
     image = forms.FileField(required=False)
@@ -162,8 +179,8 @@ class WordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["group_ids"].choices = [(group.id, group.name) for group in groups]
         up_to = filesizeformat(settings.MEDIA_MAX_UPLOAD_BYTES)
-        self.fields["audio"].help_text = f"mp3, ogg, wav or m4a, up to {up_to}; replaces the current one."
-        self.fields["image"].help_text = f"png, jpeg or webp, up to {up_to}; replaces the current one."
+        for kind in MEDIA_FIELDS:
+            self.fields[kind].help_text = f"{_formats(kind)}, up to {up_to}; replaces the current one."
 
     def clean(self):
         """The API's own checks, with each error next to its field."""
@@ -172,6 +189,8 @@ class WordForm(forms.Form):
         serializer = WordInput(data=data)
         if not serializer.is_valid():
             for field, errors in plain_errors(serializer.errors).items():
+                if field in self.errors:
+                    continue  # the form's own check of the field said why already
                 for error in errors if isinstance(errors, list) else [errors]:
                     self.add_error(field if field in self.fields else None, str(error))
             return self.cleaned_data
@@ -295,9 +314,10 @@ def word_delete(request, word_id: str):
 
 def romaji_suggestion(request):
     """What the server would compute for romaji and kana (the form shows it as you type)."""
-    japanese = ja.normalize(request.GET.get("japanese", ""))[:100]
-    kana = ja.normalize(request.GET.get("kana", ""))[:200] or None
+    japanese = ja.normalize(request.GET.get("japanese", ""))[:JAPANESE_MAX_LENGTH]
+    kana = ja.normalize(request.GET.get("kana", ""))[: services.KANA_MAX_LENGTH] or None
     if not ja.contains_japanese(japanese):
         return JsonResponse({"kana": "", "romaji": ""})
-    kana = kana or ja.reading(japanese)
-    return JsonResponse({"kana": kana, "romaji": ja.romanize(japanese, kana)})
+    # The derivation word_create and word_update apply; services has it under no public name.
+    kana, romaji = services._derived(japanese, kana, None)
+    return JsonResponse({"kana": kana, "romaji": romaji})
