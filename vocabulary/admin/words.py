@@ -25,7 +25,6 @@ from vocabulary.admin.common import bounded_upload, context, groups_all, history
 from vocabulary.serializers import ENGLISH_MAX_LENGTH, JAPANESE_MAX_LENGTH, PARTS_OF_SPEECH, WordInput
 
 PER_PAGE = 50
-SORTABLE = ("japanese", "romaji", "english", "created_at")
 SEARCH_MAX_LENGTH = 100
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 MEDIA_FIELDS = ("audio", "image")  # the word form's files
@@ -48,8 +47,8 @@ def _list_query(request) -> tuple[str, str | None, str, bool, int]:
         raise InvalidInput("The group filter takes a group id: a positive whole number.")
     order = request.GET.get("o") or "created_at"
     sort_by, descending = order.removeprefix("-"), order.startswith("-")
-    if sort_by not in SORTABLE:
-        raise InvalidInput(f"Sort by {', '.join(SORTABLE)}, each optionally with a leading “-”.")
+    if sort_by not in services.SORT_ORDERS:
+        raise InvalidInput(f"Sort by {', '.join(services.SORT_ORDERS)}, each optionally with a leading “-”.")
     page_number = request.GET.get("p") or "1"
     if not PAGE_NUMBER.fullmatch(page_number):
         raise InvalidInput("The page must be a positive whole number.")
@@ -84,7 +83,7 @@ def words_list(request):
             group_names={group.id: group.name for group in groups},
             sort_by=sort_by,
             descending=descending,
-            columns=[(column, column.replace("_", " ")) for column in SORTABLE],
+            columns=[(column, column.replace("_", " ")) for column in services.SORT_ORDERS],
             export_query=request.GET.urlencode(),
         ),
     )

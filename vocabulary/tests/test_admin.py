@@ -45,6 +45,14 @@ def test_words_are_listed_sorted_filtered_and_searched(teacher_browser, words):
     assert "寿司" in found and "学校" not in found and "1 match" in found
 
 
+def test_the_list_sorts_by_the_apis_orders_only(teacher_browser, words):
+    html = page(teacher_browser, "/admin/vocabulary/words/")
+    for order in services.SORT_ORDERS:
+        assert f'href="?o={order}"' in html or f'href="?o=-{order}"' in html, order
+    refused = teacher_browser.get("/admin/vocabulary/words/", {"o": "-kana"})
+    assert refused.status_code == 400 and ", ".join(services.SORT_ORDERS) in refused.content.decode()
+
+
 def test_the_list_pages(teacher_browser, aws):
     for number in range(55):
         services.word_create(japanese=f"語{number}", kana="ご", english=f"word {number:02d}")
