@@ -53,14 +53,18 @@ def students(request):
 
 def student(request, user_id: str):
     report = services.student_report(caller=request.user, user_id=user_id)
+    sessions = [
+        (session, services.success_rate(session.correct_count, session.review_items_count))
+        for session in report.sessions
+    ]
     trend = bar_chart(
         [
             Bar(
                 session.started_at.strftime("%m-%d"),
-                services.success_rate(session.correct_count, session.review_items_count),
+                rate,
                 f"{session.review_items_count} reviews, {session.group_name}",
             )
-            for session in report.sessions
+            for session, rate in sessions
         ],
         title="Success rate per session",
         unit="%",
@@ -73,6 +77,7 @@ def student(request, user_id: str):
             request,
             title=f"Student {report.progress.user_id}",
             report=report,
+            sessions=sessions,
             name=request.GET.get("name", ""),
             trend=trend,
         ),

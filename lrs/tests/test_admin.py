@@ -53,6 +53,7 @@ def test_a_student_page_and_resetting_it(teacher_browser, make_tokens, words):
     study(user_id, "chika", [("1", False), ("1", False), ("2", True)])
     html = teacher_browser.get(f"/admin/lrs/students/{user_id}/?name=chika").content.decode()
     assert "<td>3 (33.3% right)</td>" in html
+    assert "<td>3</td><td>33.3%</td>" in html.split('id="sessions"')[1]  # the session's row, rounded alike
     assert 'id="current-streak">1 day<' in html
     assert html.split('id="weak-words"')[1].index("こんにちは") > 0
     assert "Yes, reset it" in teacher_browser.get(f"/admin/lrs/students/{user_id}/reset/?name=chika").content.decode()

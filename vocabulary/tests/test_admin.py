@@ -4,12 +4,15 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.test import Client
 
 from accounts import cognito
+from vocabulary import media, services
 from vocabulary import repositories as repo
-from vocabulary import services
+from vocabulary.serializers import ENGLISH_MAX_LENGTH, GROUP_NAME_MAX_LENGTH, JAPANESE_MAX_LENGTH
 
 from . import samples
 
@@ -40,6 +43,14 @@ def test_words_are_listed_sorted_filtered_and_searched(teacher_browser, words):
     assert "寿司" in food and "こんにちは" not in food
     found = page(teacher_browser, "/admin/vocabulary/words/", q="sus")
     assert "寿司" in found and "学校" not in found and "1 match" in found
+
+
+def test_the_list_sorts_by_the_apis_orders_only(teacher_browser, words):
+    html = page(teacher_browser, "/admin/vocabulary/words/")
+    for order in services.SORT_ORDERS:
+        assert f'href="?o={order}"' in html or f'href="?o=-{order}"' in html, order
+    refused = teacher_browser.get("/admin/vocabulary/words/", {"o": "-kana"})
+    assert refused.status_code == 400 and ", ".join(services.SORT_ORDERS) in refused.content.decode()
 
 
 def test_the_list_pages(teacher_browser, aws):
@@ -105,6 +116,39 @@ def test_a_refused_file_is_explained_next_to_its_field(teacher_browser, words):
     assert repo.word_get("3").audio_key is None
 
 
+def test_the_word_form_states_the_apis_limits_and_formats(teacher_browser, aws):
+    html = page(teacher_browser, "/admin/vocabulary/words/add/")
+    for name, limit in (
+        ("japanese", JAPANESE_MAX_LENGTH),
+        ("kana", services.KANA_MAX_LENGTH),
+        ("romaji", services.ROMAJI_MAX_LENGTH),
+        ("english", ENGLISH_MAX_LENGTH),
+    ):
+        assert re.search(rf'name="{name}"[^>]*maxlength="{limit}"', html), name
+    assert f"At most {services.MAX_GROUPS_PER_WORD}." in html
+    up_to = filesizeformat(settings.MEDIA_MAX_UPLOAD_BYTES)
+    for kind in ("audio", "image"):
+        formats = [extension for extension, media_type in media.ACCEPTED.items() if media_type.kind == kind]
+        assert f"{', '.join(formats[:-1])} or {formats[-1]}, up to {up_to}" in html, kind
+
+
+def test_a_too_long_japanese_is_refused_once_next_to_its_field(teacher_browser, aws):
+    response = teacher_browser.post(
+        "/admin/vocabulary/words/add/", {"japanese": "語" * (JAPANESE_MAX_LENGTH + 1), "english": "word"}
+    )
+    field = response.content.decode().split('class="form-row field-japanese', 1)[1].split('class="form-row', 1)[0]
+    assert response.status_code == 200
+    assert f"at most {JAPANESE_MAX_LENGTH} characters" in field and "This field is required." not in field
+    assert services.words_total() == 0
+
+
+def test_a_group_name_is_held_to_the_apis_limit(teacher_browser, aws):
+    html = page(teacher_browser, "/admin/vocabulary/groups/")
+    assert re.search(rf'name="name"[^>]*maxlength="{GROUP_NAME_MAX_LENGTH}"', html)
+    response = teacher_browser.post("/admin/vocabulary/groups/", {"name": "g" * (GROUP_NAME_MAX_LENGTH + 1)})
+    assert response.status_code == 200 and services.groups_list(page=1, per_page=1).total == 0
+
+
 def test_deleting_asks_first(teacher_browser, words):
     assert "Yes, delete it" in page(teacher_browser, "/admin/vocabulary/words/5/delete/")
     assert repo.word_get("5") is not None
@@ -117,6 +161,13 @@ def test_romaji_is_suggested_as_the_teacher_types(teacher_browser, aws):
         "/admin/vocabulary/words/romaji/", {"japanese": "お母さん", "kana": "おかあさん"}
     ).json() == {"kana": "おかあさん", "romaji": "okaasan"}
     assert teacher_browser.get("/admin/vocabulary/words/romaji/", {"japanese": "学校"}).json()["romaji"] == "gakkou"
+
+
+@pytest.mark.parametrize("japanese", ["こんにちは", "勉強します", "ラーメン"])
+def test_the_suggested_romaji_is_what_saving_stores(teacher_browser, aws, japanese):
+    suggested = teacher_browser.get("/admin/vocabulary/words/romaji/", {"japanese": japanese}).json()
+    word = services.word_create(japanese=japanese, english="a word")
+    assert suggested == {"kana": word.kana, "romaji": word.romaji}
 
 
 def test_managing_groups(teacher_browser, words):
