@@ -57,7 +57,7 @@ def student(request, user_id: str):
         [
             Bar(
                 session.started_at.strftime("%m-%d"),
-                services.success_rate(session.correct_count, session.review_items_count),
+                session.success_rate,
                 f"{session.review_items_count} reviews, {session.group_name}",
             )
             for session in report.sessions
