@@ -10,7 +10,6 @@ from lrs import repositories as repo
 from lrs.repositories import Student
 
 from .conftest import Caller
-from .test_sessions_api import assert_error
 
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -133,11 +132,20 @@ def test_job_leaves_a_streak_renewed_meanwhile(vocabulary_words):
     assert repo.student_get("u").current_streak == 2
 
 
-def test_command_and_lambda_run_the_job(vocabulary_words, capsys):
+def test_the_command_runs_the_job(vocabulary_words, capsys):
     study("lapsed", datetime.now(UTC) - timedelta(days=3))
+    study("keen", datetime.now(UTC))
     call_command("reset_streaks")
     assert "Reset 1 broken streak." in capsys.readouterr().out
-    assert lambdas.reset_streaks({"source": "aws.events"}, None) == {"reset": 0}
+    assert (repo.student_get("lapsed").current_streak, repo.student_get("keen").current_streak) == (0, 1)
+
+
+def test_the_lambda_runs_the_job(vocabulary_words):
+    study("lapsed", datetime.now(UTC) - timedelta(days=3))
+    study("keen", datetime.now(UTC))
+    assert lambdas.reset_streaks({"source": "aws.events"}, None) == {"reset": 1}
+    assert (repo.student_get("lapsed").current_streak, repo.student_get("keen").current_streak) == (0, 1)
+    assert lambdas.reset_streaks({"source": "aws.events"}, None) == {"reset": 0}  # running it again resets nothing more
 
 
 # --- resetting a student's history ---------------------------------------------------
@@ -156,9 +164,9 @@ def test_teacher_resets_one_students_history(teacher_api, student_api, student_i
     assert student_api.get(f"/api/progress/{student_id}").json()["reviews_count"] == 0
 
 
-def test_students_cannot_reset_anything(student_api, student_id, review):
+def test_students_cannot_reset_anything(student_api, student_id, review, api_error):
     review("1", True)
-    assert_error(student_api.post(f"/api/progress/{student_id}/reset"), 403, "permission_denied")
+    api_error(student_api.post(f"/api/progress/{student_id}/reset"), 403, "permission_denied")
     assert repo.student_get(student_id).reviews_count == 1
 
 

@@ -7,8 +7,6 @@ import pytest
 from langportal.local.strict import Fault
 from lrs import repositories as repo
 
-from .test_sessions_api import assert_error
-
 
 def test_review_has_the_spec_shape(review, session):
     response = review("1", True)
@@ -33,37 +31,37 @@ def test_review_updates_session_word_and_student_together(review, session, stude
 
 
 @pytest.mark.parametrize("correct", ["true", 1, 0, None, "yes", [True]])
-def test_correct_must_be_a_json_boolean(review, session, student_id, correct):
-    error = assert_error(review("1", correct), 400, "invalid")
+def test_correct_must_be_a_json_boolean(review, session, student_id, correct, api_error):
+    error = api_error(review("1", correct), 400, "invalid")
     assert "correct" in error["details"]
     assert repo.session_get(student_id, session["id"]).review_items_count == 0
 
 
 @pytest.mark.parametrize("body", [{"correct": True}, {"word_id": 1, "correct": True}, {"word_id": "", "correct": True}])
-def test_word_id_is_required_as_a_string(student_api, session, body):
-    error = assert_error(
+def test_word_id_is_required_as_a_string(student_api, session, body, api_error):
+    error = api_error(
         student_api.post(f"/api/study_sessions/{session['id']}/review", body, format="json"), 400, "invalid"
     )
     assert "word_id" in error["details"]
 
 
-def test_unknown_word_is_404(review, session, student_id):
-    assert_error(review("999", True), 404, "word_not_found")
+def test_unknown_word_is_404(review, session, student_id, api_error):
+    api_error(review("999", True), 404, "word_not_found")
     assert repo.session_get(student_id, session["id"]).review_items_count == 0
 
 
-def test_review_of_an_ended_session_is_409(student_api, review, session, student_id):
+def test_review_of_an_ended_session_is_409(student_api, review, session, student_id, api_error):
     student_api.post(f"/api/study_sessions/{session['id']}/end")
-    assert_error(review("1", True), 409, "session_ended")
+    api_error(review("1", True), 409, "session_ended")
     assert repo.session_get(student_id, session["id"]).review_items_count == 0
 
 
-def test_review_of_another_students_session_is_404(make_api, session, student_id):
+def test_review_of_another_students_session_is_404(make_api, session, student_id, api_error):
     other = make_api("other-student")
     response = other.post(
         f"/api/study_sessions/{session['id']}/review", {"word_id": "1", "correct": True}, format="json"
     )
-    assert_error(response, 404, "session_not_found")
+    api_error(response, 404, "session_not_found")
     assert repo.session_get(student_id, session["id"]).review_items_count == 0
 
 
@@ -76,9 +74,9 @@ def test_same_idempotency_key_records_one_review_and_answers_the_same(review, se
     assert repo.student_get(student_id).reviews_count == 1
 
 
-def test_a_key_reused_for_another_answer_is_409(review, session, student_id):
+def test_a_key_reused_for_another_answer_is_409(review, session, student_id, api_error):
     review("1", True, key="k-1")
-    assert_error(review("2", True, key="k-1"), 409, "idempotency_key_reused")
+    api_error(review("2", True, key="k-1"), 409, "idempotency_key_reused")
     assert repo.session_get(student_id, session["id"]).review_items_count == 1
 
 
@@ -89,8 +87,8 @@ def test_different_keys_are_different_reviews(review, session, student_id):
 
 
 @pytest.mark.parametrize("key", ["x" * 256, "has space", "tab\there"])
-def test_a_malformed_key_is_400(review, key, session, student_id):
-    error = assert_error(review("1", True, key=key), 400, "invalid")
+def test_a_malformed_key_is_400(review, key, session, student_id, api_error):
+    error = api_error(review("1", True, key=key), 400, "invalid")
     assert "Idempotency-Key" in error["details"]
     assert repo.session_get(student_id, session["id"]).review_items_count == 0
 

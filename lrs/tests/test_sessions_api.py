@@ -7,12 +7,6 @@ from lrs import repositories as repo
 SPEC_SESSION_KEYS = {"id", "group_name", "start_time", "end_time", "review_items_count", "success_rate"}
 
 
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    assert response.json()["error"]["code"] == code
-    return response.json()["error"]
-
-
 def test_starting_a_session(student_api, vocabulary_words, student_id):
     response = student_api.post(
         "/api/study_sessions", {"group_id": vocabulary_words.id, "activity": "flashcards"}, format="json"
@@ -45,15 +39,15 @@ def test_starting_a_session(student_api, vocabulary_words, student_id):
         ({"group_id": "1", "activity": "flashcards", "time_zone": "Mars/Olympus"}, "time_zone"),
     ],
 )
-def test_bad_session_input_is_400(student_api, vocabulary_words, student_id, body, field):
-    error = assert_error(student_api.post("/api/study_sessions", body, format="json"), 400, "invalid")
+def test_bad_session_input_is_400(student_api, vocabulary_words, student_id, body, field, api_error):
+    error = api_error(student_api.post("/api/study_sessions", body, format="json"), 400, "invalid")
     assert field in error["details"]
     assert repo.student_get(student_id) is None
 
 
-def test_session_for_an_unknown_group_is_404(student_api, vocabulary_words):
+def test_session_for_an_unknown_group_is_404(student_api, vocabulary_words, api_error):
     response = student_api.post("/api/study_sessions", {"group_id": "99", "activity": "quiz"}, format="json")
-    assert_error(response, 404, "group_not_found")
+    api_error(response, 404, "group_not_found")
 
 
 def test_listing_has_the_spec_shape_newest_first(student_api, vocabulary_words, student_id, review, session):
@@ -93,20 +87,22 @@ def test_bad_listing_parameters_are_400(student_api, student_id, aws, query):
     assert response.status_code == 400
 
 
-def test_a_cursor_from_another_listing_is_refused(student_api, teacher_api, vocabulary_words, student_id, make_tokens):
+def test_a_cursor_from_another_listing_is_refused(
+    student_api, teacher_api, vocabulary_words, student_id, make_tokens, api_error
+):
     for _ in range(3):
         student_api.post("/api/study_sessions", {"group_id": "1", "activity": "quiz"}, format="json")
     cursor = student_api.get(f"/api/study_sessions/{student_id}?limit=1").json()["next_cursor"]
     teacher_id = make_tokens("teacher", "teachers").user_id
-    error = assert_error(teacher_api.get(f"/api/study_sessions/{teacher_id}?cursor={cursor}"), 400, "invalid_cursor")
+    error = api_error(teacher_api.get(f"/api/study_sessions/{teacher_id}?cursor={cursor}"), 400, "invalid_cursor")
     assert "cursor" in error["details"]
 
 
-def test_students_cannot_read_each_others_sessions(student_api, make_tokens, vocabulary_words, session):
+def test_students_cannot_read_each_others_sessions(student_api, make_tokens, vocabulary_words, session, api_error):
     other = make_tokens("other-student").user_id
-    assert_error(student_api.get(f"/api/study_sessions/{other}"), 403, "permission_denied")
-    assert_error(student_api.get(f"/api/progress/{other}"), 403, "permission_denied")
-    assert_error(student_api.get(f"/api/study_sessions/{other}/{session['id']}"), 403, "permission_denied")
+    api_error(student_api.get(f"/api/study_sessions/{other}"), 403, "permission_denied")
+    api_error(student_api.get(f"/api/progress/{other}"), 403, "permission_denied")
+    api_error(student_api.get(f"/api/study_sessions/{other}/{session['id']}"), 403, "permission_denied")
 
 
 def test_teachers_read_every_students_sessions(teacher_api, student_id, session):
@@ -128,10 +124,8 @@ def test_session_detail_lists_its_reviews(student_api, student_id, session, revi
     assert [item["word_id"] for item in rest.json()["reviews"]] == ["2"]
 
 
-def test_unknown_session_detail_is_404(student_api, student_id, aws):
-    assert_error(
-        student_api.get(f"/api/study_sessions/{student_id}/01HZZZZZZZZZZZZZZZZZZZZZZZ"), 404, "session_not_found"
-    )
+def test_unknown_session_detail_is_404(student_api, student_id, aws, api_error):
+    api_error(student_api.get(f"/api/study_sessions/{student_id}/01HZZZZZZZZZZZZZZZZZZZZZZZ"), 404, "session_not_found")
 
 
 def test_ending_a_session(student_api, student_id, session):
@@ -142,14 +136,14 @@ def test_ending_a_session(student_api, student_id, session):
     assert repo.session_get(student_id, session["id"]).ended_at is not None
 
 
-def test_ending_twice_is_409(student_api, session):
+def test_ending_twice_is_409(student_api, session, api_error):
     student_api.post(f"/api/study_sessions/{session['id']}/end")
-    assert_error(student_api.post(f"/api/study_sessions/{session['id']}/end"), 409, "session_ended")
+    api_error(student_api.post(f"/api/study_sessions/{session['id']}/end"), 409, "session_ended")
 
 
-def test_ending_another_students_session_is_404(make_api, session, student_id):
+def test_ending_another_students_session_is_404(make_api, session, student_id, api_error):
     other = make_api("other-student")
-    assert_error(other.post(f"/api/study_sessions/{session['id']}/end"), 404, "session_not_found")
+    api_error(other.post(f"/api/study_sessions/{session['id']}/end"), 404, "session_not_found")
     assert repo.session_get(student_id, session["id"]).ended_at is None
 
 
