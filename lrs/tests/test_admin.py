@@ -4,15 +4,18 @@ from datetime import UTC, datetime, timedelta
 
 from lrs import repositories as repo
 from lrs import services
+from vocabulary import services as vocabulary
 
 from .conftest import Caller
 
 
-def study(user_id: str, username: str, answers: list[tuple[str, bool]], when: datetime | None = None):
+def study(
+    user_id: str, username: str, answers: list[tuple[str, bool]], when: datetime | None = None, group_id: str = "1"
+):
     caller = Caller(user_id)
     caller.username = username
     when = when or datetime.now(UTC)
-    session = services.session_start(caller=caller, group_id="1", activity="quiz", now=when)
+    session = services.session_start(caller=caller, group_id=group_id, activity="quiz", now=when)
     for word_id, correct in answers:
         services.review_record(caller=caller, session_id=session.id, word_id=word_id, correct=correct, now=when)
 
@@ -42,6 +45,15 @@ def test_the_dashboard_reads_no_review_items(teacher_browser, words, dynamodb_re
     assert dynamodb_reads.items < 5 * repo.COUNTER_SHARDS < reviews
 
 
+def test_the_dashboard_shows_every_group_past_the_first_hundred(teacher_browser, aws):
+    groups = [vocabulary.group_create(name=f"Group {number:03d}") for number in range(101)]
+    word = vocabulary.word_create(japanese="水", english="water", group_ids=[groups[-1].id])
+    study("u-1", "aiko", [(word.id, True), (word.id, False)], group_id=groups[-1].id)
+    html = teacher_browser.get("/admin/lrs/statistics/").content.decode()
+    assert "<td>Group 000</td><td>0</td><td>0.0%</td>" in html
+    assert "<td>Group 100</td><td>2</td><td>50.0%</td>" in html  # the 101st group in name order
+
+
 def test_students_come_from_cognito(teacher_browser, make_tokens, words):
     make_tokens("chika", "students")
     html = teacher_browser.get("/admin/lrs/students/").content.decode()
@@ -54,6 +66,7 @@ def test_a_student_page_and_resetting_it(teacher_browser, make_tokens, words):
     html = teacher_browser.get(f"/admin/lrs/students/{user_id}/?name=chika").content.decode()
     assert "<td>3 (33.3% right)</td>" in html
     assert 'id="current-streak">1 day<' in html
+    assert "33.3% · 3 reviews, Greetings</title>" in html.split('id="trend"')[1]  # the session's bar
     assert html.split('id="weak-words"')[1].index("こんにちは") > 0
     assert "Yes, reset it" in teacher_browser.get(f"/admin/lrs/students/{user_id}/reset/?name=chika").content.decode()
     assert repo.student_get(user_id) is not None
