@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from ulid import ULID
 
 from langportal.errors import PermissionDenied
-from langportal.idempotency import Idempotency, idempotent
+from langportal.idempotency import Idempotency, KeyClaimed, idempotent
 from langportal.ids import is_ulid, is_user_id
 from lrs import repositories as repo
 from lrs import scheduling
@@ -104,6 +104,8 @@ def session_end(
         try:
             repo.session_end(caller.sub, session_id, ended.ended_at, claim=idempotency and idempotency.claim(ended))
         except repo.SessionClosed:
+            if idempotency is not None and idempotency.stored_answer() is not None:
+                raise KeyClaimed() from None  # a twin under the same key ended it: answer as it was answered
             raise SessionEnded("This study session has already ended.") from None  # by a request that raced ours
         return ended
 

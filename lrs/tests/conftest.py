@@ -44,3 +44,24 @@ def review(student_api, session):
         )
 
     return answer
+
+
+@pytest.fixture
+def meanwhile(monkeypatch):
+    """meanwhile(module, name, competitor): the first call of `module.name` runs
+    `competitor` (another request's real writes) before it goes on; later calls, the
+    competitor's own among them, run as they are. Returns what the competitor returned."""
+
+    def inject(module, name: str, competitor):
+        real = getattr(module, name)
+        outcome = {}
+
+        def first(*args, **kwargs):
+            monkeypatch.setattr(module, name, real)
+            outcome["competitor"] = competitor()
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, first)
+        return outcome
+
+    return inject

@@ -64,6 +64,18 @@ def test_ending_a_session_while_reviews_hold_it_is_retried(student_api, session,
     assert strict_dynamodb.faults["conflict"] == 2
 
 
+def test_a_review_meeting_running_transactions_is_retried_and_counted_once(
+    review, session, student_id, vocabulary_words, strict_dynamodb
+):
+    strict_dynamodb.configure(conflict=Fault(1.0, limit=2, operations=ONLY_TRANSACTIONS))
+    assert review("1", True).status_code == 201
+    assert strict_dynamodb.faults["conflict"] == 2
+    today = datetime.now(UTC).date().isoformat()
+    assert repo.day_tallies([today])[today].reviews == 1
+    assert repo.group_tallies([vocabulary_words.id])[vocabulary_words.id].reviews == 1
+    assert repo.session_get(student_id, session["id"]).review_items_count == 1
+
+
 def test_the_streak_job_waits_out_a_review_holding_the_student(vocabulary_words, strict_dynamodb):
     caller, monday = Caller("u-streak"), datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     session = services.session_start(caller=caller, group_id=vocabulary_words.id, activity="quiz", now=monday)
