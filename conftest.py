@@ -129,6 +129,7 @@ class Caller:
 
     sub: str
     is_teacher: bool = False
+    username: str = ""
 
 
 @pytest.fixture

@@ -3,13 +3,6 @@ import pytest
 from vocabulary import services as vocabulary
 
 
-class Caller:
-    """Who calls a service directly in a test (the API passes the signed-in user)."""
-
-    def __init__(self, sub: str, is_teacher: bool = False):
-        self.sub, self.is_teacher = sub, is_teacher
-
-
 @pytest.fixture
 def vocabulary_words(aws):
     greetings = vocabulary.group_create(name="Greetings")
@@ -44,3 +37,24 @@ def review(student_api, session):
         )
 
     return answer
+
+
+@pytest.fixture
+def meanwhile(monkeypatch):
+    """meanwhile(module, name, competitor): the first call of `module.name` runs
+    `competitor` (another request's real writes) before it goes on; later calls, the
+    competitor's own among them, run as they are. Returns what the competitor returned."""
+
+    def inject(module, name: str, competitor):
+        real = getattr(module, name)
+        outcome = {}
+
+        def first(*args, **kwargs):
+            monkeypatch.setattr(module, name, real)
+            outcome["competitor"] = competitor()
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, first)
+        return outcome
+
+    return inject

@@ -2,22 +2,28 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from lrs import repositories as repo
 from lrs import services
-
-from .conftest import Caller
-
-
-def study(user_id: str, username: str, answers: list[tuple[str, bool]], when: datetime | None = None):
-    caller = Caller(user_id)
-    caller.username = username
-    when = when or datetime.now(UTC)
-    session = services.session_start(caller=caller, group_id="1", activity="quiz", now=when)
-    for word_id, correct in answers:
-        services.review_record(caller=caller, session_id=session.id, word_id=word_id, correct=correct, now=when)
+from vocabulary import services as vocabulary
 
 
-def test_dashboard_counts_days_groups_words_and_students(teacher_browser, words):
+@pytest.fixture
+def study(make_caller):
+    """study(user_id, username, answers, ...): one session of (word id, correct) answers."""
+
+    def studied(user_id: str, username: str, answers: list[tuple[str, bool]], when=None, group_id: str = "1"):
+        caller = make_caller(user_id, username=username)
+        when = when or datetime.now(UTC)
+        session = services.session_start(caller=caller, group_id=group_id, activity="quiz", now=when)
+        for word_id, correct in answers:
+            services.review_record(caller=caller, session_id=session.id, word_id=word_id, correct=correct, now=when)
+
+    return studied
+
+
+def test_dashboard_counts_days_groups_words_and_students(teacher_browser, words, study):
     yesterday = datetime.now(UTC) - timedelta(days=1)
     study("u-1", "aiko", [("1", False), ("1", False), ("1", True), ("2", True)], when=yesterday)
     study("u-2", "ben", [("1", False), ("2", True), ("2", True)])
@@ -31,7 +37,7 @@ def test_dashboard_counts_days_groups_words_and_students(teacher_browser, words)
     assert "<svg" in html and "<title>Reviews per day" in html
 
 
-def test_the_dashboard_reads_no_review_items(teacher_browser, words, dynamodb_reads):
+def test_the_dashboard_reads_no_review_items(teacher_browser, words, dynamodb_reads, study):
     """Its reads grow with days, groups and counter shards, not with the reviews counted."""
     reviews = 150
     study("u-1", "aiko", [("1", True)] * reviews)
@@ -42,19 +48,29 @@ def test_the_dashboard_reads_no_review_items(teacher_browser, words, dynamodb_re
     assert dynamodb_reads.items < 5 * repo.COUNTER_SHARDS < reviews
 
 
+def test_the_dashboard_shows_every_group_past_the_first_hundred(teacher_browser, aws, study):
+    groups = [vocabulary.group_create(name=f"Group {number:03d}") for number in range(101)]
+    word = vocabulary.word_create(japanese="水", english="water", group_ids=[groups[-1].id])
+    study("u-1", "aiko", [(word.id, True), (word.id, False)], group_id=groups[-1].id)
+    html = teacher_browser.get("/admin/lrs/statistics/").content.decode()
+    assert "<td>Group 000</td><td>0</td><td>0.0%</td>" in html
+    assert "<td>Group 100</td><td>2</td><td>50.0%</td>" in html  # the 101st group in name order
+
+
 def test_students_come_from_cognito(teacher_browser, make_tokens, words):
     make_tokens("chika", "students")
     html = teacher_browser.get("/admin/lrs/students/").content.decode()
     assert "chika" in html
 
 
-def test_a_student_page_and_resetting_it(teacher_browser, make_tokens, words):
+def test_a_student_page_and_resetting_it(teacher_browser, make_tokens, words, study):
     user_id = make_tokens("chika", "students").user_id
     study(user_id, "chika", [("1", False), ("1", False), ("2", True)])
     html = teacher_browser.get(f"/admin/lrs/students/{user_id}/?name=chika").content.decode()
     assert "<td>3 (33.3% right)</td>" in html
     assert "<td>3</td><td>33.3%</td>" in html.split('id="sessions"')[1]  # the session's row, rounded alike
     assert 'id="current-streak">1 day<' in html
+    assert "33.3% · 3 reviews, Greetings</title>" in html.split('id="trend"')[1]  # the session's bar
     assert html.split('id="weak-words"')[1].index("こんにちは") > 0
     assert "Yes, reset it" in teacher_browser.get(f"/admin/lrs/students/{user_id}/reset/?name=chika").content.decode()
     assert repo.student_get(user_id) is not None

@@ -9,16 +9,22 @@ from lrs import lambdas, services
 from lrs import repositories as repo
 from lrs.repositories import Student
 
-from .conftest import Caller
-
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
-def study(user_id: str, when: datetime, *, time_zone: str | None = None, group_id: str = "1", word_id: str = "1"):
-    caller = Caller(user_id)
-    session = services.session_start(caller=caller, group_id=group_id, activity="quiz", time_zone=time_zone, now=when)
-    services.review_record(caller=caller, session_id=session.id, word_id=word_id, correct=True, now=when)
-    return session
+@pytest.fixture
+def study(make_caller):
+    """study(user_id, when, ...): one session with one right answer, as that student."""
+
+    def studied(user_id: str, when: datetime, *, time_zone: str | None = None, group_id="1", word_id="1"):
+        caller = make_caller(user_id)
+        session = services.session_start(
+            caller=caller, group_id=group_id, activity="quiz", time_zone=time_zone, now=when
+        )
+        services.review_record(caller=caller, session_id=session.id, word_id=word_id, correct=True, now=when)
+        return session
+
+    return studied
 
 
 # --- the streak rule -----------------------------------------------------------------
@@ -59,7 +65,7 @@ def test_current_streak_reads_zero_once_broken():
 # --- progress ------------------------------------------------------------------------
 
 
-def test_progress_after_some_study(student_api, student_id, vocabulary_words):
+def test_progress_after_some_study(student_api, student_id, vocabulary_words, study):
     for day in range(3):
         study(student_id, datetime.now(UTC) - timedelta(days=2 - day), word_id=str(day + 1))
     body = student_api.get(f"/api/progress/{student_id}").json()
@@ -100,7 +106,7 @@ def test_word_statistics_are_listed(student_api, student_id, review, session):
 # --- the streak job ------------------------------------------------------------------
 
 
-def test_job_resets_only_broken_streaks_and_is_idempotent(vocabulary_words):
+def test_job_resets_only_broken_streaks_and_is_idempotent(vocabulary_words, study):
     study("lapsed", MONDAY)
     study("keen", MONDAY)
     study("keen", MONDAY + timedelta(days=1))
@@ -113,7 +119,7 @@ def test_job_resets_only_broken_streaks_and_is_idempotent(vocabulary_words):
     assert repo.student_get("keen").longest_streak == 2
 
 
-def test_job_reads_only_expiring_streaks(vocabulary_words, dynamodb_reads):
+def test_job_reads_only_expiring_streaks(vocabulary_words, dynamodb_reads, study):
     for number in range(5):
         study(f"student-{number}", MONDAY)
     study("active", MONDAY + timedelta(days=2))
@@ -124,7 +130,7 @@ def test_job_reads_only_expiring_streaks(vocabulary_words, dynamodb_reads):
     assert "Scan" not in dynamodb_reads.calls
 
 
-def test_job_leaves_a_streak_renewed_meanwhile(vocabulary_words):
+def test_job_leaves_a_streak_renewed_meanwhile(vocabulary_words, study):
     study("u", MONDAY)
     expired = repo.streaks_expiring("2026-11-25", until="2026-11-26T00:00:00Z")
     study("u", MONDAY + timedelta(days=1))  # renewed after the job read it
@@ -132,17 +138,26 @@ def test_job_leaves_a_streak_renewed_meanwhile(vocabulary_words):
     assert repo.student_get("u").current_streak == 2
 
 
-def test_command_and_lambda_run_the_job(vocabulary_words, capsys):
+def test_the_command_runs_the_job(vocabulary_words, capsys, study):
     study("lapsed", datetime.now(UTC) - timedelta(days=3))
+    study("keen", datetime.now(UTC))
     call_command("reset_streaks")
     assert "Reset 1 broken streak." in capsys.readouterr().out
-    assert lambdas.reset_streaks({"source": "aws.events"}, None) == {"reset": 0}
+    assert (repo.student_get("lapsed").current_streak, repo.student_get("keen").current_streak) == (0, 1)
+
+
+def test_the_lambda_runs_the_job(vocabulary_words, study):
+    study("lapsed", datetime.now(UTC) - timedelta(days=3))
+    study("keen", datetime.now(UTC))
+    assert lambdas.reset_streaks({"source": "aws.events"}, None) == {"reset": 1}
+    assert (repo.student_get("lapsed").current_streak, repo.student_get("keen").current_streak) == (0, 1)
+    assert lambdas.reset_streaks({"source": "aws.events"}, None) == {"reset": 0}  # running it again resets nothing more
 
 
 # --- resetting a student's history ---------------------------------------------------
 
 
-def test_teacher_resets_one_students_history(teacher_api, student_api, student_id, review, session, make_tokens):
+def test_teacher_resets_one_students_history(teacher_api, student_api, student_id, review, session, make_tokens, study):
     review("1", True)
     other = make_tokens("other-student").user_id
     study(other, datetime.now(UTC))

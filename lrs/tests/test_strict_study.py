@@ -11,8 +11,6 @@ from langportal.local.strict import Fault
 from lrs import repositories as repo
 from lrs import services
 
-from .conftest import Caller
-
 ONLY_TRANSACTIONS = frozenset({"TransactWriteItems"})
 
 
@@ -64,8 +62,20 @@ def test_ending_a_session_while_reviews_hold_it_is_retried(student_api, session,
     assert strict_dynamodb.faults["conflict"] == 2
 
 
-def test_the_streak_job_waits_out_a_review_holding_the_student(vocabulary_words, strict_dynamodb):
-    caller, monday = Caller("u-streak"), datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+def test_a_review_meeting_running_transactions_is_retried_and_counted_once(
+    review, session, student_id, vocabulary_words, strict_dynamodb
+):
+    strict_dynamodb.configure(conflict=Fault(1.0, limit=2, operations=ONLY_TRANSACTIONS))
+    assert review("1", True).status_code == 201
+    assert strict_dynamodb.faults["conflict"] == 2
+    today = datetime.now(UTC).date().isoformat()
+    assert repo.day_tallies([today])[today].reviews == 1
+    assert repo.group_tallies([vocabulary_words.id])[vocabulary_words.id].reviews == 1
+    assert repo.session_get(student_id, session["id"]).review_items_count == 1
+
+
+def test_the_streak_job_waits_out_a_review_holding_the_student(vocabulary_words, strict_dynamodb, make_caller):
+    caller, monday = make_caller("u-streak"), datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     session = services.session_start(caller=caller, group_id=vocabulary_words.id, activity="quiz", now=monday)
     services.review_record(caller=caller, session_id=session.id, word_id="1", correct=True, now=monday)
     strict_dynamodb.configure(conflict=Fault(1.0, limit=1, operations=frozenset({"UpdateItem"})))
@@ -73,8 +83,8 @@ def test_the_streak_job_waits_out_a_review_holding_the_student(vocabulary_words,
     assert repo.student_get("u-streak").current_streak == 0
 
 
-def test_a_streak_reset_whose_answer_is_lost_is_counted_once(vocabulary_words, strict_dynamodb):
-    caller, monday = Caller("u-lost"), datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+def test_a_streak_reset_whose_answer_is_lost_is_counted_once(vocabulary_words, strict_dynamodb, make_caller):
+    caller, monday = make_caller("u-lost"), datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     session = services.session_start(caller=caller, group_id=vocabulary_words.id, activity="quiz", now=monday)
     services.review_record(caller=caller, session_id=session.id, word_id="1", correct=True, now=monday)
     strict_dynamodb.configure(lost=Fault(1.0, limit=1, operations=frozenset({"UpdateItem"})))
@@ -109,9 +119,9 @@ def test_answers_for_a_session_id_aws_would_refuse_are_404(student_api, vocabula
 
 
 @pytest.fixture
-def history(vocabulary_words):
+def history(vocabulary_words, make_caller):
     """A student with three sessions of twenty reviews."""
-    caller = Caller("u-history")
+    caller = make_caller("u-history")
     for _ in range(3):
         session = services.session_start(caller=caller, group_id=vocabulary_words.id, activity="quiz")
         for number in range(20):
@@ -127,18 +137,18 @@ def nothing_left(user_id: str) -> bool:
     )
 
 
-def test_a_history_reset_finishes_despite_partial_batches(history, strict_dynamodb):
+def test_a_history_reset_finishes_despite_partial_batches(history, strict_dynamodb, make_caller):
     strict_dynamodb.configure(partial=Fault(1.0))
-    services.history_reset(caller=Caller("teacher", is_teacher=True), user_id=history)
+    services.history_reset(caller=make_caller("teacher", is_teacher=True), user_id=history)
     assert nothing_left(history)
     assert strict_dynamodb.faults["partial"] >= 4  # each session's reviews, and the statistics
 
 
-def test_a_reset_cut_short_is_503_and_running_it_again_finishes(history, strict_dynamodb):
+def test_a_reset_cut_short_is_503_and_running_it_again_finishes(history, strict_dynamodb, make_caller):
     """Throttled past botocore's attempts after its first batch: a 503, half a history
     left, and the next reset deletes the rest."""
     strict_dynamodb.configure(throttle=Fault(1.0, limit=3, after=1, operations=frozenset({"BatchWriteItem"})))
-    teacher = Caller("teacher", is_teacher=True)
+    teacher = make_caller("teacher", is_teacher=True)
     with pytest.raises(Unavailable):
         services.history_reset(caller=teacher, user_id=history)
     assert len(repo.sessions_page(history, limit=10).items) > 0 and repo.student_get(history) is not None
@@ -146,18 +156,18 @@ def test_a_reset_cut_short_is_503_and_running_it_again_finishes(history, strict_
     assert nothing_left(history)
 
 
-def test_a_class_answering_one_word_at_once_gets_no_503(vocabulary_words, strict_dynamodb):
+def test_a_class_answering_one_word_at_once_gets_no_503(vocabulary_words, strict_dynamodb, make_caller):
     """200 students answer the same card at the same moment. Transactions hold their items
     for 10 ms and 2% meet a conflict anyway, as on AWS: the shared counters are sharded,
     so no review fails and every one is counted."""
-    students = [Caller(f"class-{number:03d}") for number in range(200)]
+    students = [make_caller(f"class-{number:03d}") for number in range(200)]
     sessions = {
         student.sub: services.session_start(caller=student, group_id=vocabulary_words.id, activity="quiz").id
         for student in students
     }
     strict_dynamodb.configure(contention_ms=10, conflict=Fault(0.02))
 
-    def answer(student: Caller) -> str:
+    def answer(student) -> str:
         try:
             services.review_record(caller=student, session_id=sessions[student.sub], word_id="1", correct=True)
         except Unavailable as error:
