@@ -36,6 +36,7 @@ def aws(settings, tmp_path):
     with mock_aws():
         provision.tables_create()
         provision.bucket_create()
+        provision.queue_create()
         pool = provision.user_pool_create()
         settings.COGNITO_USER_POOL_ID = pool.pool_id
         settings.COGNITO_APP_CLIENT_IDS = [pool.client_id]

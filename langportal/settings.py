@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "langportal",
     "langportal.storage",
+    "langportal.jobs",
     "accounts",
     "vocabulary",
     "lrs",
@@ -165,6 +166,9 @@ LOCAL_USERS_FILE = env.path("LOCAL_USERS_FILE", default=BASE_DIR / "var" / "loca
 
 # --- Media storage (S3 through django-storages) --------------------------------
 MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="langportal-media")
+# The SQS queue of jobs (imports, exports, erasures), read by the jobs Lambda on AWS and by
+# the worker that `make run` starts.
+JOBS_QUEUE = env.str("JOBS_QUEUE", default="langportal-jobs")
 MEDIA_CUSTOM_DOMAIN = env.str("MEDIA_CUSTOM_DOMAIN", default="") or None
 # Largest media file accepted by POST /api/words/upload and the admin's word form, in
 # bytes (413 above it, counted while the body streams in).

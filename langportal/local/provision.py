@@ -16,6 +16,7 @@ from langportal.storage.dynamo import table_models
 
 POOL_NAME = "langportal-local"
 CLIENT_NAME = "langportal-local-app"
+QUEUE_VISIBILITY_SECONDS = 180
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,14 @@ def bucket_create() -> None:
         else {"CreateBucketConfiguration": {"LocationConstraint": settings.AWS_REGION}}
     )
     s3.create_bucket(Bucket=settings.MEDIA_BUCKET, **location)
+
+
+def queue_create() -> None:
+    """The jobs queue; its visibility timeout outlasts a job's lease (see langportal.jobs),
+    so a message comes back only once its run is surely over."""
+    aws.client("sqs").create_queue(
+        QueueName=settings.JOBS_QUEUE, Attributes={"VisibilityTimeout": str(QUEUE_VISIBILITY_SECONDS)}
+    )
 
 
 def user_pool_create() -> UserPool:

@@ -177,12 +177,17 @@ def main(argv: list[str] | None = None) -> int:
             cwd=BASE_DIR,
             env={**os.environ, **cognito, "GUNICORN_HOST": "127.0.0.1", "PORT": str(arguments.port)},
         )
+        # The jobs Lambda's handler on the same queue: imports and exports run here.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "langportal.jobs.worker"], cwd=BASE_DIR, env={**os.environ, **cognito}
+        )
         try:
             wait_until_up(f"http://127.0.0.1:{arguments.port}/healthz", web)
             print(banner(arguments.port, arguments.aws_port, data_dir, passwords), flush=True)
             return web.wait()
         finally:
             stop(web)
+            stop(worker)
     except KeyboardInterrupt:
         return 0
     except StateUnreadable as error:

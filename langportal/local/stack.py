@@ -18,6 +18,7 @@ def prepare(*, seed: bool, endpoint: str) -> dict[str, str]:
     vocabulary when the words table is new. Returns the user pool's settings."""
     created = provision.tables_create()
     provision.bucket_create()
+    provision.queue_create()
     pool = provision.user_pool_create()
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)

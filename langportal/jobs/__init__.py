@@ -1,0 +1,1 @@
+"""Jobs: imports, exports and erasures that run outside the request (see services)."""

@@ -1,0 +1,33 @@
+"""The jobs Lambda: SQS messages naming jobs to run (`langportal.jobs.queue`).
+
+A job runs until the invocation's time is nearly spent, then queues itself again. A job
+another run still holds is reported as a failed item, so SQS delivers its message again
+after the visibility timeout, when that run has finished or its lease has run out.
+"""
+
+import os
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "langportal.settings")
+django.setup()
+
+from langportal.jobs import queue, services  # noqa: E402 (needs Django set up)
+from langportal.jobs.repositories import UNFINISHED  # noqa: E402
+
+MARGIN_SECONDS = 30  # left of an invocation for the last save and the next message
+
+
+def run_jobs(event, context) -> dict:
+    failures = []
+    for record in event.get("Records", []):
+        (job_id,) = queue.job_ids({"Records": [record]})
+        seconds = context.get_remaining_time_in_millis() / 1000 - MARGIN_SECONDS
+        job = services.job_run(job_id, seconds=max(seconds, 0))  # at least one save of progress
+        if job.status not in UNFINISHED:
+            continue
+        if job.lease_until is None:
+            queue.send(job.id)  # this run stopped for time: the next one goes on
+        else:
+            failures.append({"itemIdentifier": record["messageId"]})  # another run holds it
+    return {"batchItemFailures": failures}

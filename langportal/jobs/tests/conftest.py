@@ -1,0 +1,54 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from langportal.jobs import kinds
+from langportal.jobs.kinds import RowRejected, Work
+
+
+class Rows:
+    """A kind of job for these tests: its rows are the job's options["rows"]; a row that
+    says "bad" is rejected, and `applied` records every row applied, in order."""
+
+    def __init__(self):
+        self.applied: list[int] = []
+        self.die_at: int | None = None
+
+    def apply(self, job, number: int, row: dict) -> str:
+        if number == self.die_at:
+            self.die_at = None
+            raise SystemExit("the worker was killed")
+        self.applied.append(number)
+        if row.get("bad"):
+            raise RowRejected("This row says it is bad.", details={"bad": ["Leave it out."]})
+        return "counted"
+
+    def work(self) -> Work:
+        return Work(rows=lambda job: job.options["rows"], apply=self.apply, count=lambda job: len(job.options["rows"]))
+
+
+@pytest.fixture
+def rows_kind(aws):
+    rows = Rows()
+    kinds.register("test_rows", rows.work())
+    yield rows
+    kinds._registry.pop("test_rows")
+
+
+class Clock:
+    """Wall-clock time for leases, moved by hand."""
+
+    def __init__(self):
+        self.at = timezone.now()
+
+    def __call__(self):
+        return self.at
+
+    def advance(self, delta: timedelta) -> None:
+        self.at += delta
+
+
+@pytest.fixture
+def clock():
+    return Clock()

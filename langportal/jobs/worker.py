@@ -1,0 +1,66 @@
+"""The local stack's jobs worker, started by `make run`: the jobs Lambda's own handler,
+fed from the same SQS queue by long polling, as AWS's event source mapping would.
+
+    python -m langportal.jobs.worker
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+
+from langportal import aws
+from langportal.jobs import (
+    lambdas,  # first: it sets Django up
+    queue,
+)
+
+RUN_SECONDS = 14 * 60  # what a Lambda invocation is given (its limit is 15 minutes)
+POLL_SECONDS = 5
+
+logger = logging.getLogger(__name__)
+
+
+class Invocation:
+    """The part of Lambda's context object the handler reads."""
+
+    def __init__(self, seconds: float):
+        self._ends = time.monotonic() + seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int((self._ends - time.monotonic()) * 1000)
+
+
+def poll_once(*, wait_seconds: int = POLL_SECONDS) -> int:
+    """Take one message, if one comes within `wait_seconds`, and hand it to the handler;
+    delete it unless the handler asks for it again. Returns the messages handled."""
+    sqs = aws.client("sqs")
+    messages = sqs.receive_message(QueueUrl=queue.queue_url(), MaxNumberOfMessages=1, WaitTimeSeconds=wait_seconds).get(
+        "Messages", []
+    )
+    for message in messages:
+        event = {"Records": [{"messageId": message["MessageId"], "body": message["Body"]}]}
+        try:
+            failures = lambdas.run_jobs(event, Invocation(RUN_SECONDS))["batchItemFailures"]
+        except Exception:  # as on Lambda: the message comes back after the visibility timeout
+            logger.exception("A job run failed; its message will be delivered again.")
+            continue
+        if not failures:
+            sqs.delete_message(QueueUrl=queue.queue_url(), ReceiptHandle=message["ReceiptHandle"])
+    return len(messages)
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="jobs worker: %(message)s")
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    logger.info("waiting for jobs on %s", queue.queue_url())
+    try:
+        while True:
+            poll_once()
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
