@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 from django import forms
 from django.conf import settings
@@ -21,12 +20,21 @@ from langportal.ids import is_id
 from langportal.paging import PageOutOfRange
 from vocabulary import documents, media, services
 from vocabulary import japanese as ja
-from vocabulary.admin.common import bounded_upload, context, groups_all, history, media_limit, refusal
+from vocabulary.admin.common import (
+    PER_PAGE,
+    bounded_upload,
+    context,
+    every_page,
+    groups_all,
+    history,
+    media_limit,
+    page_links,
+    page_number,
+    refusal,
+)
 from vocabulary.serializers import ENGLISH_MAX_LENGTH, JAPANESE_MAX_LENGTH, PARTS_OF_SPEECH, WordInput
 
-PER_PAGE = 50
 SEARCH_MAX_LENGTH = 100
-PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 MEDIA_FIELDS = ("audio", "image")  # the word form's files
 
 
@@ -49,20 +57,17 @@ def _list_query(request) -> tuple[str, str | None, str, bool, int]:
     sort_by, descending = order.removeprefix("-"), order.startswith("-")
     if sort_by not in services.SORT_ORDERS:
         raise InvalidInput(f"Sort by {', '.join(services.SORT_ORDERS)}, each optionally with a leading “-”.")
-    page_number = request.GET.get("p") or "1"
-    if not PAGE_NUMBER.fullmatch(page_number):
-        raise InvalidInput("The page must be a positive whole number.")
-    return query, group_id, sort_by, descending, int(page_number)
+    return query, group_id, sort_by, descending, page_number(request)
 
 
 def words_list(request):
-    query, group_id, sort_by, descending, page_number = _list_query(request)
+    query, group_id, sort_by, descending, number = _list_query(request)
     if query:
         words, page = services.words_search(text=query), None
     else:
         try:
             page = services.words_list(
-                page=page_number, per_page=PER_PAGE, sort_by=sort_by, descending=descending, group_id=group_id
+                page=number, per_page=PER_PAGE, sort_by=sort_by, descending=descending, group_id=group_id
             )
         except PageOutOfRange:
             return HttpResponseRedirect(request.path)
@@ -76,7 +81,7 @@ def words_list(request):
             title="Words",
             words=words,
             page=page,
-            pages=_page_links(page),
+            pages=page_links(request, page),
             query=query,
             group_id=group_id,
             groups=groups,
@@ -87,20 +92,6 @@ def words_list(request):
             export_query=request.GET.urlencode(),
         ),
     )
-
-
-def _page_links(page) -> list[int | None]:
-    """Page numbers to show: the first, the last, and those around the current one."""
-    if page is None or page.total_pages <= 1:
-        return []
-    wanted = {1, page.total_pages, *range(page.page - 2, page.page + 3)}
-    shown, previous = [], 0
-    for number in sorted(n for n in wanted if 1 <= n <= page.total_pages):
-        if number - previous > 1:
-            shown.append(None)
-        shown.append(number)
-        previous = number
-    return shown
 
 
 def words_export(request):
@@ -116,7 +107,8 @@ def words_export(request):
         if query:
             batches = [services.words_search(text=query)]
         else:
-            batches = _all_pages(sort_by=sort_by, descending=descending, group_id=group_id)
+            pages = every_page(services.words_list, sort_by=sort_by, descending=descending, group_id=group_id)
+            batches = (page.items for page in pages)
         for words in batches:
             for word in words:
                 writer.writerow(documents.csv_row(word))
@@ -128,16 +120,6 @@ def words_export(request):
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="words.csv"'
     return response
-
-
-def _all_pages(**query):
-    page_number = 1
-    while True:
-        page = services.words_list(page=page_number, per_page=100, **query)
-        yield page.items
-        if page_number >= page.total_pages:
-            return
-        page_number += 1
 
 
 # --- words: add, change, delete ------------------------------------------------------
