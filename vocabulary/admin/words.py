@@ -35,6 +35,7 @@ from vocabulary.admin.common import (
 from vocabulary.serializers import ENGLISH_MAX_LENGTH, JAPANESE_MAX_LENGTH, PARTS_OF_SPEECH, WordInput
 
 SEARCH_MAX_LENGTH = 100
+SEARCH_SHOWN = 100  # matches a search shows or exports; a search has no pages
 MEDIA_FIELDS = ("audio", "image")  # the word form's files
 
 
@@ -62,8 +63,9 @@ def _list_query(request) -> tuple[str, str | None, str, bool, int]:
 
 def words_list(request):
     query, group_id, sort_by, descending, number = _list_query(request)
+    more, page = False, None
     if query:
-        words, page = services.words_search(text=query), None
+        words, more = _matches(query)
     else:
         try:
             page = services.words_list(
@@ -83,6 +85,8 @@ def words_list(request):
             page=page,
             pages=page_links(request, page),
             query=query,
+            more=more,
+            search_shown=SEARCH_SHOWN,
             group_id=group_id,
             groups=groups,
             group_names={group.id: group.name for group in groups},
@@ -94,18 +98,27 @@ def words_list(request):
     )
 
 
+def _matches(query: str) -> tuple[list, bool]:
+    """The words a search shows, and whether it matched more than those."""
+    found = services.words_search(text=query, limit=SEARCH_SHOWN + 1)
+    return found[:SEARCH_SHOWN], len(found) > SEARCH_SHOWN
+
+
 def words_export(request):
     """The current list (all pages, the current filter and order) as CSV, streamed."""
     query, group_id, sort_by, descending, _ = _list_query(request)
     if group_id is not None:
         services.group_get(group_id=group_id)  # GroupNotFound now: once streaming, no status can change
+    matches, more = _matches(query) if query else ([], False)
+    if more:  # an export that looks whole but is not would be worse than none
+        raise InvalidInput(f"The search matches more than {SEARCH_SHOWN} words: narrow it, or export without one.")
 
     def rows():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(documents.CSV_COLUMNS)
         if query:
-            batches = [services.words_search(text=query)]
+            batches = [matches]
         else:
             pages = every_page(services.words_list, sort_by=sort_by, descending=descending, group_id=group_id)
             batches = (page.items for page in pages)

@@ -118,3 +118,21 @@ def test_the_export_holds_every_word_of_the_group(teacher_browser, big_group):
     response = teacher_browser.get("/admin/vocabulary/words/export.csv", {"group": big_group, "o": "english"})
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [row["english"] for row in rows] == [f"word {number:03d}" for number in range(WORDS)]
+
+
+def test_a_search_past_what_it_shows_says_so(teacher_browser, big_group):
+    html = html_of(teacher_browser, "/admin/vocabulary/words/", q="word")
+    assert len(english_shown(html)) == 100
+    assert "More than 100 matches: the first 100 are shown; narrow the search" in html
+    narrow = html_of(teacher_browser, "/admin/vocabulary/words/", q="word 10")
+    assert english_shown(narrow) == [f"word {number}" for number in range(100, WORDS)]
+    assert "10 matches" in narrow and "More than" not in narrow
+
+
+def test_exporting_a_search_past_what_it_shows_is_refused(teacher_browser, big_group):
+    refused = teacher_browser.get("/admin/vocabulary/words/export.csv", {"q": "word"})
+    assert refused.status_code == 400
+    assert "The search matches more than 100 words" in refused.content.decode()
+    response = teacher_browser.get("/admin/vocabulary/words/export.csv", {"q": "word 10"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert sorted(row["english"] for row in rows) == [f"word {number}" for number in range(100, WORDS)]
