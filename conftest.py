@@ -237,6 +237,33 @@ def dynamodb_round_trips():
         client.meta.events.unregister("after-call.dynamodb", trips.ended)
 
 
+class DynamoDBRequests:
+    """Every DynamoDB request made inside the block, as it was about to be sent."""
+
+    def __init__(self):
+        self.sent: list[tuple[str, str]] = []  # (operation, JSON body)
+
+    def __call__(self, model, params, **kwargs) -> None:
+        body = params.get("body") or b""
+        self.sent.append((model.name, body.decode() if isinstance(body, bytes) else body))
+
+    def naming(self, table: str) -> list[str]:
+        """The operations of the requests that name `table` (alone, in a batch or a transaction)."""
+        return [operation for operation, body in self.sent if f'"{table}"' in body]
+
+
+@pytest.fixture
+def dynamodb_requests(aws):
+    requests = DynamoDBRequests()
+    clients = {model._get_connection().connection.client for model in table_models()}
+    clients.add(transaction_connection().client)
+    for client in clients:
+        client.meta.events.register("before-call.dynamodb", requests)
+    yield requests
+    for client in clients:
+        client.meta.events.unregister("before-call.dynamodb", requests)
+
+
 class HandClock:
     """A monotonic clock that moves only when a test moves it: waits without sleeping."""
 

@@ -53,18 +53,14 @@ def students(request):
 
 def student(request, user_id: str):
     report = services.student_report(caller=request.user, user_id=user_id)
-    sessions = [
-        (session, services.success_rate(session.correct_count, session.review_items_count))
-        for session in report.sessions
-    ]
     trend = bar_chart(
         [
             Bar(
                 session.started_at.strftime("%m-%d"),
-                rate,
+                session.success_rate,
                 f"{session.review_items_count} reviews, {session.group_name}",
             )
-            for session, rate in sessions
+            for session in report.sessions
         ],
         title="Success rate per session",
         unit="%",
@@ -77,7 +73,6 @@ def student(request, user_id: str):
             request,
             title=f"Student {report.progress.user_id}",
             report=report,
-            sessions=sessions,
             name=request.GET.get("name", ""),
             trend=trend,
         ),

@@ -76,3 +76,14 @@ def test_a_student_page_and_resetting_it(teacher_browser, make_tokens, words, st
     assert repo.student_get(user_id) is not None
     teacher_browser.post(f"/admin/lrs/students/{user_id}/reset/?name=chika")
     assert repo.student_get(user_id) is None
+
+
+def test_a_student_page_rates_a_session_as_the_api_does(teacher_browser, make_tokens, teacher_api, words, study):
+    user_id = make_tokens("chika", "students").user_id
+    study(user_id, "chika", [("1", True), ("1", True), ("2", False)])  # 66.666…%, rounded to one decimal
+    last_session = teacher_api.get(f"/api/progress/{user_id}").json()["last_session"]
+    html = teacher_browser.get(f"/admin/lrs/students/{user_id}/?name=chika").content.decode()
+    row = f"<td>{last_session['review_items_count']}</td><td>{last_session['success_rate']}%</td>"
+    assert last_session["success_rate"] == 66.7
+    assert row in html.split('id="sessions"')[1]
+    assert f"{last_session['success_rate']}% · 3 reviews, Greetings</title>" in html.split('id="trend"')[1]

@@ -1,10 +1,12 @@
-"""What every vocabulary page of the admin shares: the site's context, the history table,
-why a service refused a POST, and uploads held to the API's size limits."""
+"""What every vocabulary page of the admin shares: the site's context, pages and the
+paginator, the history table, why a service refused a POST, and uploads held to the API's
+size limits."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 
 from django.conf import settings
@@ -13,7 +15,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from langportal.admin_site import error_headers
 from langportal.api.uploads import SizeLimitUploadHandler, check_content_length
-from langportal.errors import DomainError
+from langportal.errors import DomainError, InvalidInput
+from langportal.paging import PER_PAGE_MAX, Page
 from vocabulary import services
 
 
@@ -30,8 +33,54 @@ def history(events: list, summary: Callable[[dict], str]) -> list[dict]:
     return [asdict(event) | {"before": describe(event.before), "after": describe(event.after)} for event in events]
 
 
+PER_PAGE = 50  # what a listing page of the admin shows
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+
+
+def every_page(read: Callable[..., Page], **query) -> Iterator[Page]:
+    """Every page of a `services.*_list` listing, from the first to the last, for what must
+    hold all of it (choices, exports), however many pages that is."""
+    number = 1
+    while True:
+        page = read(page=number, per_page=PER_PAGE_MAX, **query)
+        yield page
+        if number >= page.total_pages:
+            return
+        number += 1
+
+
 def groups_all() -> list:
-    return services.groups_list(page=1, per_page=100).items
+    return [group for page in every_page(services.groups_list) for group in page.items]
+
+
+def page_number(request) -> int:
+    """The page asked for (`?p=`, 1 when none); InvalidInput (400) when it is no page number."""
+    number = request.GET.get("p") or "1"
+    if not PAGE_NUMBER.fullmatch(number):
+        raise InvalidInput("The page must be a positive whole number.")
+    return int(number)
+
+
+def page_links(request, page: Page | None) -> list[tuple[int | None, str | None]]:
+    """The paginator: (number, link) for the first, the last and the pages around the
+    current one, whose link is None; (None, None) where pages are left out. Each link
+    keeps the rest of the query (order, filter)."""
+    if page is None or page.total_pages <= 1:
+        return []
+    wanted = {1, page.total_pages, *range(page.page - 2, page.page + 3)}
+    links, previous = [], 0
+    for number in sorted(n for n in wanted if 1 <= n <= page.total_pages):
+        if number - previous > 1:
+            links.append((None, None))
+        links.append((number, None if number == page.page else _page_url(request, number)))
+        previous = number
+    return links
+
+
+def _page_url(request, number: int) -> str:
+    query = request.GET.copy()
+    query["p"] = str(number)
+    return f"?{query.urlencode()}"
 
 
 def refusal(error: DomainError | None) -> dict:

@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from langportal.errors import DomainError, InvalidInput
 from langportal.ids import is_id
+from langportal.paging import PageOutOfRange
 from vocabulary import services
-from vocabulary.admin.common import context, groups_all, history, refusal
+from vocabulary.admin.common import PER_PAGE, context, history, page_links, page_number, refusal
 from vocabulary.serializers import GROUP_NAME_MAX_LENGTH
 
 
@@ -37,13 +38,20 @@ def groups_list(request):
         group = services.group_create(name=form.cleaned_data["name"], actor=request.user.username)
         messages.success(request, f"Created the group “{group.name}”.")
         return HttpResponseRedirect(reverse("admin:vocabulary_group_change", args=[group.id]))
+    try:
+        page = services.groups_list(page=page_number(request), per_page=PER_PAGE)
+    except PageOutOfRange:
+        return HttpResponseRedirect(request.path)
     return TemplateResponse(
-        request, "admin/vocabulary/group_list.html", context(request, title="Groups", groups=groups_all(), form=form)
+        request,
+        "admin/vocabulary/group_list.html",
+        context(request, title="Groups", page=page, pages=page_links(request, page), form=form),
     )
 
 
 def group_change(request, group_id: str):
     group = services.group_get(group_id=group_id)
+    number = page_number(request)
     rename = GroupForm(request.POST if request.POST.get("action") == "rename" else None, initial={"name": group.name})
     add = GroupWordsForm(request.POST if request.POST.get("action") == "add" else None)
     actor = request.user.username
@@ -52,22 +60,27 @@ def group_change(request, group_id: str):
         if request.POST.get("action") == "rename" and rename.is_valid():
             services.group_rename(group_id=group_id, name=rename.cleaned_data["name"], actor=actor)
             messages.success(request, "Renamed.")
-            return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(request.get_full_path())
         if request.POST.get("action") == "add" and add.is_valid():
             services.group_add_words(group_id=group_id, word_ids=add.cleaned_data["word_ids"], actor=actor)
             messages.success(request, "Added.")
-            return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(request.get_full_path())
         if request.POST.get("action") == "remove":
             word_id = request.POST.get("word_id", "")
             if not is_id(word_id):
                 raise InvalidInput("Say which word to remove: its id, a positive whole number.")
             services.group_remove_words(group_id=group_id, word_ids=[word_id], actor=actor)
             messages.success(request, "Removed.")
-            return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(request.get_full_path())  # back to the page the word was on
     except DomainError as error:
         messages.error(request, error.message)
         refused = error
-    page = services.words_list(page=1, per_page=100, sort_by="japanese", descending=False, group_id=group_id)
+    try:
+        page = services.words_list(
+            page=number, per_page=PER_PAGE, sort_by="japanese", descending=False, group_id=group_id
+        )
+    except PageOutOfRange:  # its last words were removed, or the link is old
+        return HttpResponseRedirect(request.path)
     return TemplateResponse(
         request,
         "admin/vocabulary/group_form.html",
@@ -78,6 +91,7 @@ def group_change(request, group_id: str):
             rename=rename,
             add=add,
             page=page,
+            pages=page_links(request, page),
             history=history(services.group_history(group_id=group_id), itemgetter("name")),
         ),
         **refusal(refused),

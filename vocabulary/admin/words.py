@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 from django import forms
 from django.conf import settings
@@ -21,12 +20,22 @@ from langportal.ids import is_id
 from langportal.paging import PageOutOfRange
 from vocabulary import documents, media, services
 from vocabulary import japanese as ja
-from vocabulary.admin.common import bounded_upload, context, groups_all, history, media_limit, refusal
+from vocabulary.admin.common import (
+    PER_PAGE,
+    bounded_upload,
+    context,
+    every_page,
+    groups_all,
+    history,
+    media_limit,
+    page_links,
+    page_number,
+    refusal,
+)
 from vocabulary.serializers import ENGLISH_MAX_LENGTH, JAPANESE_MAX_LENGTH, PARTS_OF_SPEECH, WordInput
 
-PER_PAGE = 50
 SEARCH_MAX_LENGTH = 100
-PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+SEARCH_SHOWN = 100  # matches a search shows or exports; a search has no pages
 MEDIA_FIELDS = ("audio", "image")  # the word form's files
 
 
@@ -49,20 +58,18 @@ def _list_query(request) -> tuple[str, str | None, str, bool, int]:
     sort_by, descending = order.removeprefix("-"), order.startswith("-")
     if sort_by not in services.SORT_ORDERS:
         raise InvalidInput(f"Sort by {', '.join(services.SORT_ORDERS)}, each optionally with a leading “-”.")
-    page_number = request.GET.get("p") or "1"
-    if not PAGE_NUMBER.fullmatch(page_number):
-        raise InvalidInput("The page must be a positive whole number.")
-    return query, group_id, sort_by, descending, int(page_number)
+    return query, group_id, sort_by, descending, page_number(request)
 
 
 def words_list(request):
-    query, group_id, sort_by, descending, page_number = _list_query(request)
+    query, group_id, sort_by, descending, number = _list_query(request)
+    more, page = False, None
     if query:
-        words, page = services.words_search(text=query), None
+        words, more = _matches(query)
     else:
         try:
             page = services.words_list(
-                page=page_number, per_page=PER_PAGE, sort_by=sort_by, descending=descending, group_id=group_id
+                page=number, per_page=PER_PAGE, sort_by=sort_by, descending=descending, group_id=group_id
             )
         except PageOutOfRange:
             return HttpResponseRedirect(request.path)
@@ -76,8 +83,10 @@ def words_list(request):
             title="Words",
             words=words,
             page=page,
-            pages=_page_links(page),
+            pages=page_links(request, page),
             query=query,
+            more=more,
+            search_shown=SEARCH_SHOWN,
             group_id=group_id,
             groups=groups,
             group_names={group.id: group.name for group in groups},
@@ -89,18 +98,10 @@ def words_list(request):
     )
 
 
-def _page_links(page) -> list[int | None]:
-    """Page numbers to show: the first, the last, and those around the current one."""
-    if page is None or page.total_pages <= 1:
-        return []
-    wanted = {1, page.total_pages, *range(page.page - 2, page.page + 3)}
-    shown, previous = [], 0
-    for number in sorted(n for n in wanted if 1 <= n <= page.total_pages):
-        if number - previous > 1:
-            shown.append(None)
-        shown.append(number)
-        previous = number
-    return shown
+def _matches(query: str) -> tuple[list, bool]:
+    """The words a search shows, and whether it matched more than those."""
+    found = services.words_search(text=query, limit=SEARCH_SHOWN + 1)
+    return found[:SEARCH_SHOWN], len(found) > SEARCH_SHOWN
 
 
 def words_export(request):
@@ -108,15 +109,19 @@ def words_export(request):
     query, group_id, sort_by, descending, _ = _list_query(request)
     if group_id is not None:
         services.group_get(group_id=group_id)  # GroupNotFound now: once streaming, no status can change
+    matches, more = _matches(query) if query else ([], False)
+    if more:  # an export that looks whole but is not would be worse than none
+        raise InvalidInput(f"The search matches more than {SEARCH_SHOWN} words: narrow it, or export without one.")
 
     def rows():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(documents.CSV_COLUMNS)
         if query:
-            batches = [services.words_search(text=query)]
+            batches = [matches]
         else:
-            batches = _all_pages(sort_by=sort_by, descending=descending, group_id=group_id)
+            pages = every_page(services.words_list, sort_by=sort_by, descending=descending, group_id=group_id)
+            batches = (page.items for page in pages)
         for words in batches:
             for word in words:
                 writer.writerow(documents.csv_row(word))
@@ -128,16 +133,6 @@ def words_export(request):
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="words.csv"'
     return response
-
-
-def _all_pages(**query):
-    page_number = 1
-    while True:
-        page = services.words_list(page=page_number, per_page=100, **query)
-        yield page.items
-        if page_number >= page.total_pages:
-            return
-        page_number += 1
 
 
 # --- words: add, change, delete ------------------------------------------------------
