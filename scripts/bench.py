@@ -19,6 +19,7 @@ import json
 import math
 import os
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -291,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = pages_measure(stack, arguments.small_words, arguments.repetitions) + rows
     finally:
         emulator.stop()
+        shutil.rmtree(WORKSPACE, ignore_errors=True)
     print(table(rows))
     print(
         f"\n{concurrent['clients']} concurrent clients: {concurrent['per_second']:.1f} reviews/s "
