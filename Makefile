@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 CHECKS_VENV := .venv-checks
 
-.PHONY: run test lint infra-check format venv clean-local openapi tables
+.PHONY: run test bench lint infra-check format venv clean-local openapi tables
 
 venv: $(INSTALLED)
 
@@ -43,6 +43,10 @@ run: venv
 ## test: lint, the image and terraform checks, then the whole suite (unit and end-to-end)
 test: $(TEST_INSTALLED) $(CHROMIUM) $(CJK_FONT) lint infra-check
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+## bench: time the API's requests on an in-process local stack (BENCH_ARGS, e.g. --words 100000)
+bench: venv
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
