@@ -3,6 +3,7 @@
 import base64
 import re
 import time
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
@@ -13,6 +14,7 @@ from django.test import RequestFactory
 
 from accounts import cognito, throttle
 from accounts.models import AdminSessionModel
+from langportal import ratelimit
 
 
 @pytest.fixture
@@ -136,3 +138,26 @@ def test_the_client_address_is_the_one_our_farthest_proxy_saw(settings, hops, fo
     settings.TRUSTED_PROXY_HOPS = hops
     request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.9")
     assert throttle.client_address(request) == address
+
+
+@pytest.mark.django_db
+def test_failures_of_this_window_alone_throttle_until_the_next_one_ends(client, teacher, settings):
+    settings.ADMIN_SIGN_IN_FAILURES_PER_USER = 2
+    for _ in range(2):
+        sign_in(client, "Wrong-password-1")
+    refused = sign_in(client, teacher)
+    wait = int(refused["Retry-After"])
+    assert settings.ADMIN_SIGN_IN_WINDOW_SECONDS < wait <= 2 * settings.ADMIN_SIGN_IN_WINDOW_SECONDS
+    assert f"Try again in {round(wait / 60)} minutes." in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_failures_just_before_a_window_ended_still_count(client, teacher, settings):
+    settings.ADMIN_SIGN_IN_FAILURES_PER_USER = 3
+    last_window = datetime.now(UTC) - timedelta(seconds=settings.ADMIN_SIGN_IN_WINDOW_SECONDS)
+    for _ in range(2):  # as the sign-in page counted them then
+        ratelimit.count(ratelimit.Window("sign-in#user#sensei", settings.ADMIN_SIGN_IN_WINDOW_SECONDS, last_window))
+    sign_in(client, "Wrong-password-1")
+    refused = sign_in(client, teacher)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) <= settings.ADMIN_SIGN_IN_WINDOW_SECONDS

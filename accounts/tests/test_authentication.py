@@ -388,3 +388,46 @@ def test_forget_key_sets_empties_the_cache(aws, settings):
     authentication.key_set()
     authentication.forget_key_sets()
     assert authentication._key_sets == {}
+
+
+@pytest.mark.parametrize("claim", ["exp", "iat", "sub"])
+def test_token_without_a_required_claim_is_401(aws, settings, claim):
+    payload = claims(settings)
+    del payload[claim]
+    assert_unauthorized(get(sign(payload)))
+
+
+def test_a_refused_token_is_explained(aws, settings):
+    response = get(sign(claims(settings, exp=int(time.time()) - 60)))
+    assert response.json()["error"]["message"] == "The token is invalid or has expired."
+
+
+@pytest.mark.parametrize("body", ["<html>maintenance</html>", "{}", "[]", '{"keys": [{"n": "no key id"}]}'])
+def test_a_key_set_url_answering_something_else_is_503(aws, settings, monkeypatch, body):
+    def get_something_else(url, **kwargs):
+        response = requests.Response()
+        response.status_code, response.url, response._content = 200, url, body.encode()
+        return response
+
+    monkeypatch.setattr(authentication.requests, "get", get_something_else)
+    response = get(sign(claims(settings)))
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "service_unavailable"
+
+
+@pytest.mark.django_db
+def test_the_key_set_is_fetched_again_once_its_ttl_has_passed(aws, settings, monkeypatch, fetches):
+    settings.COGNITO_JWKS_TTL = 0
+    monkeypatch.setattr(authentication, "REFETCH_INTERVAL", 0)
+    token = sign(claims(settings))
+    assert [get(token).status_code for _ in range(3)] == [200, 200, 200]
+    assert len(fetches) == 3
+
+
+@pytest.mark.django_db
+def test_keys_exactly_at_the_stale_bound_are_still_served(clock, jwks_down, settings):
+    token = sign(claims(settings))
+    assert get(token).status_code == 200
+    jwks_down("raise")
+    clock.advance(settings.COGNITO_JWKS_TTL + settings.COGNITO_JWKS_STALE_SECONDS)
+    assert get(token).status_code == 200
