@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     problems = [str(error) for error in document.errors]
     problems += [f"word {word}: {reason}" for word, reason in result.rejected.items()]
+    problems += [f"group {group}: {reason}" for group, reason in result.rejected_groups.items()]
     for problem in problems:
         print(f"rejected {problem}", file=sys.stderr)
     return 1 if problems else 0

@@ -147,3 +147,10 @@ def test_progress_bars_are_shown(aws, capsys):
     errors = capsys.readouterr().err
     assert "Storing: 100%" in errors
     assert "Indexing: 100%" in errors
+
+
+def test_a_group_named_twice_is_reported_and_created_once(aws, capsys):
+    upload({"groups": [{"name": "Animals"}, {"name": "Animals"}], "words": [{"japanese": "猫", "english": "cat"}]})
+    assert seed() == 1
+    assert "rejected group #1: This group appears more than once." in capsys.readouterr().err
+    assert services.groups_list(page=1, per_page=10).total == 1 and total_words() == 1

@@ -61,6 +61,7 @@ class ImportResult:
     updated_groups: list[str]
     unchanged_groups: list[str]
     rejected: dict[str, str]  # the word's id (or "#position" without one) -> why it was left out
+    rejected_groups: dict[str, str]  # the same for groups
 
 
 def import_preview(*, groups: list[dict], words: list[dict], now: datetime | None = None) -> list[Planned]:
@@ -198,7 +199,6 @@ def vocabulary_import(
         _advance_sequences(plans)
         plans = [_with_fresh_id(plan) for plan in plans]
         _bulk_write(plans, progress)
-    rejected = {plan.id or f"#{plan.position}": plan.error for plan in plans if plan.kind == "word" and plan.error}
     return ImportResult(
         created_words=_ids(plans, "word", CREATE),
         updated_words=_ids(plans, "word", UPDATE),
@@ -206,8 +206,13 @@ def vocabulary_import(
         created_groups=_ids(plans, "group", CREATE),
         updated_groups=_ids(plans, "group", UPDATE),
         unchanged_groups=_ids(plans, "group", UNCHANGED),
-        rejected=rejected,
+        rejected=_rejected(plans, "word"),
+        rejected_groups=_rejected(plans, "group"),
     )
+
+
+def _rejected(plans: list[Planned], kind: str) -> dict[str, str]:
+    return {plan.id or f"#{plan.position}": plan.error for plan in plans if plan.kind == kind and plan.error}
 
 
 def _ids(plans: list[Planned], kind: str, action: str) -> list:
