@@ -6,8 +6,10 @@
     python scripts/seed_data.py --bucket langportal-media --key seed/big.json --synthetic 100000
 
 Every entry is checked as the API checks it; bad entries are reported and the good
-ones imported. Words whose id already exists are left as they are, so running it
-again adds nothing twice. --synthetic N first writes a generated document of N words
+ones imported by the import rule of vocabulary.services.imports: an entry with an id
+updates that word or group, or creates it with that id; one without is matched by its
+Japanese and English (a group: by name). Entries that change nothing write nothing, so
+running it again changes nothing. --synthetic N first writes a generated document of N words
 to the given key. Exit status: 0 all imported, 1 some entries rejected, 2 nothing done.
 """
 
@@ -59,13 +61,15 @@ def main(argv: list[str] | None = None) -> int:
     except DomainError as error:
         print(f"error: {error.message}", file=sys.stderr)
         return 2
-    verb = "would add" if arguments.dry_run else "added"
+    would = "would be " if arguments.dry_run else ""
     print(
-        f"{verb} {len(result.created_words)} words and {len(result.created_groups)} groups; "
-        f"{len(result.existing_words)} words and {len(result.existing_groups)} groups were already there."
+        f"{would}added {len(result.created_words)} words and {len(result.created_groups)} groups; "
+        f"{would}updated {len(result.updated_words)} words and {len(result.updated_groups)} groups; "
+        f"{len(result.unchanged_words)} words and {len(result.unchanged_groups)} groups were unchanged."
     )
     problems = [str(error) for error in document.errors]
-    problems += [f"word id {word_id}: {reason}" for word_id, reason in result.rejected.items()]
+    problems += [f"word {word}: {reason}" for word, reason in result.rejected.items()]
+    problems += [f"group {group}: {reason}" for group, reason in result.rejected_groups.items()]
     for problem in problems:
         print(f"rejected {problem}", file=sys.stderr)
     return 1 if problems else 0

@@ -6,8 +6,10 @@ the CSV that the admin exports and imports.
                 "kana": "こんにちは", "romaji": "konnichiwa",
                 "part_of_speech": "expression", "group_ids": ["1"]}, ...]}
 
-Every entry is checked with the API's own serializers; a bad entry is reported with
-its position and reasons and the others go on.
+Ids are optional: what an entry with or without one does is the import rule of
+vocabulary.services.imports. Every entry, of a JSON document or a CSV file alike, is
+checked once, by document_rows with the API's own serializers; a bad entry is reported
+with its position and reasons and the others go on.
 
 The CSV has the columns of CSV_COLUMNS, a word's group ids joined by ";". A cell that
 a spreadsheet would run as a formula (one starting with =, +, -, @, a tab or a carriage
@@ -231,9 +233,13 @@ class EntryError:
 
 @dataclass
 class Document:
+    """The checked entries of a document, and the errors of the others."""
+
     groups: list[dict] = field(default_factory=list)
     words: list[dict] = field(default_factory=list)
     errors: list[EntryError] = field(default_factory=list)
+    # Where each checked entry stands in its list: the rows of a file, for its preview.
+    positions: dict[str, list[int]] = field(default_factory=lambda: {"group": [], "word": []})
 
 
 def document_parse(data: Any) -> Document:
@@ -242,25 +248,30 @@ def document_parse(data: Any) -> Document:
         raise InvalidInput('A vocabulary document is a JSON object with a "words" list.')
     if not isinstance(data.get("groups", []), list):
         raise InvalidInput('"groups" must be a list.')
+    return document_rows(groups=data.get("groups", []), words=data["words"])
+
+
+def document_rows(*, groups: list = (), words: list) -> Document:
+    """Check the entries of a document or the rows of a CSV file: the one check of every import."""
     document = Document()
-    document.groups = _entries(data.get("groups", []), DocumentGroup, "group", document.errors)
-    document.words = _entries(data["words"], DocumentWord, "word", document.errors)
+    for kind, items, serializer_class, checked in (
+        ("group", groups, DocumentGroup, document.groups),
+        ("word", words, DocumentWord, document.words),
+    ):
+        seen = set()
+        for position, item in enumerate(items):
+            entry_id = item.get("id") if isinstance(item, dict) else None
+            serializer = serializer_class(data=item)
+            if not serializer.is_valid():
+                document.errors.append(EntryError(kind, position, _id_text(entry_id), plain_errors(serializer.errors)))
+            elif "id" in serializer.validated_data and serializer.validated_data["id"] in seen:
+                error = {"id": ["This id appears more than once."]}
+                document.errors.append(EntryError(kind, position, entry_id, error))
+            else:
+                seen.add(serializer.validated_data.get("id"))
+                checked.append(dict(serializer.validated_data))
+                document.positions[kind].append(position)
     return document
-
-
-def _entries(items: list, serializer_class, kind: str, errors: list[EntryError]) -> list[dict]:
-    valid, seen = [], set()
-    for position, item in enumerate(items):
-        entry_id = item.get("id") if isinstance(item, dict) else None
-        serializer = serializer_class(data=item)
-        if not serializer.is_valid():
-            errors.append(EntryError(kind, position, _id_text(entry_id), plain_errors(serializer.errors)))
-        elif serializer.validated_data["id"] in seen:
-            errors.append(EntryError(kind, position, entry_id, {"id": ["This id appears more than once."]}))
-        else:
-            seen.add(serializer.validated_data["id"])
-            valid.append(serializer.validated_data)
-    return valid
 
 
 def _id_text(value: Any) -> str | None:

@@ -7,10 +7,7 @@ from langportal.api.fields import IdField, StrictCharField
 from langportal.api.pagination import PageQuery, page_serializer
 from vocabulary import japanese as ja
 from vocabulary import services
-
-JAPANESE_MAX_LENGTH = 100
-ENGLISH_MAX_LENGTH = 200
-GROUP_NAME_MAX_LENGTH = 100
+from vocabulary.services import ENGLISH_MAX_LENGTH, GROUP_NAME_MAX_LENGTH, JAPANESE_MAX_LENGTH
 
 PARTS_OF_SPEECH = (
     "noun",
@@ -170,11 +167,11 @@ class GroupWordsInput(serializers.Serializer):
 
 
 class DocumentGroup(GroupInput):
-    id = IdField()
+    id = IdField(required=False, help_text="Without one, the group is matched by name.")
 
 
 class DocumentWord(WordInput):
-    id = IdField()
+    id = IdField(required=False, help_text="Without one, the word is matched by its Japanese and English.")
 
 
 class UploadInput(serializers.Serializer):

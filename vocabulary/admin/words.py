@@ -313,5 +313,5 @@ def romaji_suggestion(request):
     if not ja.contains_japanese(japanese):
         return JsonResponse({"kana": "", "romaji": ""})
     # The derivation word_create and word_update apply; services has it under no public name.
-    kana, romaji = services._derived(japanese, kana, None)
+    kana, romaji = services.derived(japanese, kana, None)
     return JsonResponse({"kana": kana, "romaji": romaji})

@@ -200,14 +200,15 @@ def test_import_previews_then_writes(teacher_browser, words):
     ).encode()
     preview = teacher_browser.post("/admin/vocabulary/words/import/", {"file": SimpleUploadedFile("w.csv", csv)})
     html = preview.content.decode()
-    assert "2 rows can be imported; 2 rows have errors" in html
-    assert "Must contain Japanese script" in html and "no word 77 to update" in html
+    assert "3 rows can be imported; 1 row has errors" in html
+    assert "Must contain Japanese script" in html and "create 77" in html and "update 1" in html
     assert repo.word_get("6") is None  # nothing written yet
     token = html.split('name="token" value="', 1)[1].split('"', 1)[0]
     written = b"".join(teacher_browser.post("/admin/vocabulary/words/import/", {"token": token}).streaming_content)
-    assert b"showProgress(2, 2)" in written
-    assert b"Imported 2 of 4 rows; 2 rows with errors were left out." in written
-    assert repo.word_get("6").english == "dog"
+    assert b"showProgress(3, 3)" in written
+    assert b"Imported 3 of 4 rows (2 created, 1 updated, 0 unchanged); 1 rows with errors were left out." in written
+    assert repo.word_get("78").english == "dog"  # a fresh id, past the imported 77
+    assert repo.word_get("77").english == "bird"
     assert repo.word_get("1").english == "good afternoon"
 
 
