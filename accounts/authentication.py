@@ -147,7 +147,7 @@ class CognitoTokenValidator(TokenValidator):
     def _get_public_key(self, token):
         try:
             header = jwt.get_unverified_header(token)
-        except jwt.DecodeError as error:
+        except jwt.InvalidTokenError as error:  # unreadable, or a header PyJWT refuses (a kid not a string)
             raise TokenError(str(error)) from error
         if header.get("alg") != ALGORITHM or not isinstance(header.get("kid"), str):
             raise TokenError("Unexpected token header.")

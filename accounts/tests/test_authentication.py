@@ -431,3 +431,15 @@ def test_keys_exactly_at_the_stale_bound_are_still_served(clock, jwks_down, sett
     jwks_down("raise")
     clock.advance(settings.COGNITO_JWKS_TTL + settings.COGNITO_JWKS_STALE_SECONDS)
     assert get(token).status_code == 200
+
+
+@pytest.mark.parametrize("kid", [["dummy"], {"kid": "dummy"}, 7])
+def test_token_whose_key_id_is_not_a_string_is_401(aws, settings, kid):
+    """Signed by the pool's key, so only the header's shape is wrong (PyJWT will not write it)."""
+
+    def part(value) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    signing_input = f"{part({'alg': 'RS256', 'typ': 'JWT', 'kid': kid})}.{part(claims(settings))}"
+    signature = RSAAlgorithm(RSAAlgorithm.SHA256).sign(signing_input.encode(), pool_key())
+    assert_unauthorized(get(f"{signing_input}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"))

@@ -9,7 +9,7 @@ from langportal.storage.dynamo import Transaction
 from langportal.storage.models import OrderNodeModel
 from langportal.storage.orderindex import Change, IndexMoved, entry, entry_id, load, sort_key
 from langportal.storage.ordertree import NODE_BYTES, NODE_ENTRIES, ROOT, Budget, Edit, Node, Pointer, build
-from vocabulary.serializers import ENGLISH_MAX_LENGTH
+from vocabulary.services import ENGLISH_MAX_LENGTH
 
 NAME = "test:index"
 ITEM_LIMIT = 400 * 1024  # DynamoDB's largest item

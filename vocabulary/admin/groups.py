@@ -15,11 +15,10 @@ from langportal.ids import is_id
 from langportal.paging import PageOutOfRange
 from vocabulary import services
 from vocabulary.admin.common import PER_PAGE, context, history, page_links, page_number, refusal
-from vocabulary.serializers import GROUP_NAME_MAX_LENGTH
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(max_length=GROUP_NAME_MAX_LENGTH)
+    name = forms.CharField(max_length=services.GROUP_NAME_MAX_LENGTH)
 
 
 class GroupWordsForm(forms.Form):

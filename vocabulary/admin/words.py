@@ -32,7 +32,7 @@ from vocabulary.admin.common import (
     page_number,
     refusal,
 )
-from vocabulary.serializers import ENGLISH_MAX_LENGTH, JAPANESE_MAX_LENGTH, PARTS_OF_SPEECH, WordInput
+from vocabulary.serializers import PARTS_OF_SPEECH, WordInput
 
 SEARCH_MAX_LENGTH = 100
 SEARCH_SHOWN = 100  # matches a search shows or exports; a search has no pages
@@ -147,7 +147,7 @@ def _formats(kind: str) -> str:
 class WordForm(forms.Form):
     """A word's fields with the API's limits; clean() runs the API's own checks."""
 
-    japanese = forms.CharField(max_length=JAPANESE_MAX_LENGTH)
+    japanese = forms.CharField(max_length=services.JAPANESE_MAX_LENGTH)
     kana = forms.CharField(
         max_length=services.KANA_MAX_LENGTH,
         required=False,
@@ -156,7 +156,7 @@ class WordForm(forms.Form):
     romaji = forms.CharField(
         max_length=services.ROMAJI_MAX_LENGTH, required=False, help_text="Computed from the reading when empty."
     )
-    english = forms.CharField(max_length=ENGLISH_MAX_LENGTH)
+    english = forms.CharField(max_length=services.ENGLISH_MAX_LENGTH)
     part_of_speech = forms.ChoiceField(choices=[("", "—"), *((p, p) for p in PARTS_OF_SPEECH)], required=False)
     group_ids = forms.MultipleChoiceField(
         label="Groups",
@@ -308,7 +308,7 @@ def word_delete(request, word_id: str):
 
 def romaji_suggestion(request):
     """What the server would compute for romaji and kana (the form shows it as you type)."""
-    japanese = ja.normalize(request.GET.get("japanese", ""))[:JAPANESE_MAX_LENGTH]
+    japanese = ja.normalize(request.GET.get("japanese", ""))[: services.JAPANESE_MAX_LENGTH]
     kana = ja.normalize(request.GET.get("kana", ""))[: services.KANA_MAX_LENGTH] or None
     if not ja.contains_japanese(japanese):
         return JsonResponse({"kana": "", "romaji": ""})
