@@ -70,8 +70,10 @@ class WordListView(APIView):
     )
     def get(self, request):
         query = validated(WordQuery, request.query_params)
-        page = services.words_list(sort_by=query["sort_by"], group_id=query.get("group_id"), **_page_arguments(query))
-        return Response(paginated(lrs_services.page_studied(user_id=request.user.sub, page=page), WordOutput))
+        page = lrs_services.words_list_studied(
+            user_id=request.user.sub, sort_by=query["sort_by"], group_id=query.get("group_id"), **_page_arguments(query)
+        )
+        return Response(paginated(page, WordOutput))
 
     @extend_schema(
         operation_id="words_create",
@@ -203,8 +205,10 @@ class GroupWordsView(APIView):
     )
     def get(self, request, group_id: str):
         query = validated(WordQuery, request.query_params)
-        page = services.words_list(sort_by=query["sort_by"], group_id=group_id, **_page_arguments(query))
-        return Response(paginated(lrs_services.page_studied(user_id=request.user.sub, page=page), WordOutput))
+        page = lrs_services.words_list_studied(
+            user_id=request.user.sub, sort_by=query["sort_by"], group_id=group_id, **_page_arguments(query)
+        )
+        return Response(paginated(page, WordOutput))
 
     @extend_schema(
         operation_id="groups_words_add",

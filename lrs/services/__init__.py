@@ -43,7 +43,7 @@ from lrs.services.study import (
     session_start,
     sessions_list,
 )
-from lrs.services.words import StudiedWord, page_studied, words_studied
+from lrs.services.words import StudiedWord, words_list_studied, words_studied
 
 __all__ = [
     "STREAK_LOOKBACK_DAYS",
@@ -66,7 +66,6 @@ __all__ = [
     "dashboard",
     "groups_studied",
     "history_reset",
-    "page_studied",
     "progress_get",
     "review_record",
     "session_detail",
@@ -81,5 +80,6 @@ __all__ = [
     "success_rate",
     "word_stats_for",
     "word_stats_list",
+    "words_list_studied",
     "words_studied",
 ]

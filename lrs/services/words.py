@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 
 from langportal.paging import Page
 from lrs.services.progress import word_stats_for
 from vocabulary import services as vocabulary
+
+_reads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="word-counts")
 
 
 @dataclass(frozen=True)
@@ -19,7 +22,10 @@ class StudiedWord(vocabulary.Word):
 
 def words_studied(*, user_id: str, words: list[vocabulary.Word]) -> list[StudiedWord]:
     """These words, each with the student's counts: one batch read of their statistics."""
-    stats = word_stats_for(user_id=user_id, word_ids=[word.id for word in words])
+    return _joined(words, word_stats_for(user_id=user_id, word_ids=[word.id for word in words]))
+
+
+def _joined(words: list[vocabulary.Word], stats: dict) -> list[StudiedWord]:
     studied = []
     for word in words:
         stat = stats.get(word.id)
@@ -28,6 +34,11 @@ def words_studied(*, user_id: str, words: list[vocabulary.Word]) -> list[Studied
     return studied
 
 
-def page_studied(*, user_id: str, page: Page) -> Page:
-    """A page of words, each with the student's counts (see words_studied)."""
-    return replace(page, items=words_studied(user_id=user_id, words=page.items))
+def words_list_studied(*, user_id: str, **query) -> Page:
+    """A page of words (`query` as for vocabulary's words_list), each with the student's
+    counts. The words and the counts are read at once, both keyed by the page's ids: one
+    round trip after the index's instead of two."""
+    ids = vocabulary.word_ids_list(**query)
+    counts = _reads.submit(word_stats_for, user_id=user_id, word_ids=ids.items)
+    words = vocabulary.words_get(word_ids=ids.items)
+    return replace(ids, items=_joined(words, counts.result()))

@@ -25,8 +25,8 @@ from vocabulary.repositories.groups import (
 from vocabulary.repositories.records import Group, GroupChanged, GroupNotFound, Word, WordChanged, replace_word
 from vocabulary.repositories.words import (
     word_get,
+    word_ids_page,
     words_get,
-    words_page,
     words_total,
     words_with_prefix,
     words_write,
@@ -53,9 +53,9 @@ __all__ = [
     "records_store",
     "replace_word",
     "word_get",
+    "word_ids_page",
     "words_get",
     "words_index",
-    "words_page",
     "words_total",
     "words_with_prefix",
     "words_write",

@@ -49,10 +49,10 @@ def words_with_prefix(order: str, text: str, *, limit: int) -> list[str]:
     return orderindex.seek(words_index(order), sort_key(text), limit=limit)
 
 
-def words_page(*, order: str, descending: bool, offset: int, limit: int, group_id: str | None = None):
-    """One page of an index: (words, total number of words in the index)."""
+def word_ids_page(*, order: str, descending: bool, offset: int, limit: int, group_id: str | None = None):
+    """One page of an index: (word ids, total number of words in the index)."""
     page = orderindex.read_slice(words_index(order, group_id), offset=offset, limit=limit, descending=descending)
-    return words_get(page.ids), page.total
+    return page.ids, page.total
 
 
 def words_total() -> int:

@@ -4,6 +4,7 @@ kana and romaji derived from the Japanese."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from langportal.errors import Conflict, InvalidInput, NotFound
@@ -41,16 +42,23 @@ def word_get(*, word_id: str) -> Word:
 
 
 def words_list(*, page: int, per_page: int, sort_by: str, descending: bool, group_id: str | None = None) -> Page:
+    ids = word_ids_list(page=page, per_page=per_page, sort_by=sort_by, descending=descending, group_id=group_id)
+    return replace(ids, items=words_get(word_ids=ids.items))
+
+
+def word_ids_list(*, page: int, per_page: int, sort_by: str, descending: bool, group_id: str | None = None) -> Page:
+    """The ids of a page of words (read from the ordered index alone), so that a caller can
+    read the words and what it joins to them at once."""
     if group_id is not None:
         group_get(group_id=group_id)
-    words, total = repo.words_page(
+    ids, total = repo.word_ids_page(
         order=sort_by,
         descending=descending,
         offset=offset(page, per_page),
         limit=per_page,
         group_id=group_id,
     )
-    return page_of(words, page=page, per_page=per_page, total=total)
+    return page_of(ids, page=page, per_page=per_page, total=total)
 
 
 def word_find(*, japanese: str) -> Word | None:
