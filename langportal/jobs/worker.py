@@ -1,5 +1,7 @@
 """The local stack's jobs worker, started by `make run`: the jobs Lambda's own handler,
-fed from the same SQS queue by long polling, as AWS's event source mapping would.
+fed from the same SQS queue, as AWS's event source mapping would. It polls without
+waiting on the queue: the local emulator serves one request at a time, and a long poll
+would hold every other request up for its whole wait.
 
     python -m langportal.jobs.worker
 """
@@ -17,7 +19,7 @@ from langportal.jobs import (
 )
 
 RUN_SECONDS = 14 * 60  # what a Lambda invocation is given (its limit is 15 minutes)
-POLL_SECONDS = 5
+POLL_SECONDS = 1.0  # between polls that found no message
 
 logger = logging.getLogger(__name__)
 
@@ -32,13 +34,12 @@ class Invocation:
         return int((self._ends - time.monotonic()) * 1000)
 
 
-def poll_once(*, wait_seconds: int = POLL_SECONDS) -> int:
-    """Take one message, if one comes within `wait_seconds`, and hand it to the handler;
-    delete it unless the handler asks for it again. Returns the messages handled."""
+def poll_once() -> int:
+    """Take one message, if the queue holds one, and hand it to the handler; delete it
+    unless the handler asks for it again. Returns the messages handled."""
     sqs = aws.client("sqs")
-    messages = sqs.receive_message(QueueUrl=queue.queue_url(), MaxNumberOfMessages=1, WaitTimeSeconds=wait_seconds).get(
-        "Messages", []
-    )
+    answer = sqs.receive_message(QueueUrl=queue.queue_url(), MaxNumberOfMessages=1, WaitTimeSeconds=0)
+    messages = answer.get("Messages", [])
     for message in messages:
         event = {"Records": [{"messageId": message["MessageId"], "body": message["Body"]}]}
         try:
@@ -57,7 +58,8 @@ def main() -> int:
     logger.info("waiting for jobs on %s", queue.queue_url())
     try:
         while True:
-            poll_once()
+            if not poll_once():
+                time.sleep(POLL_SECONDS)
     except KeyboardInterrupt:
         return 0
 

@@ -6,7 +6,7 @@ import pytest
 
 from langportal import aws
 from langportal.errors import Unavailable
-from langportal.jobs import queue, services
+from langportal.jobs import queue, services, worker
 from langportal.jobs.kinds import UnknownKind
 from langportal.jobs.lambdas import run_jobs
 from langportal.jobs.services import LEASE, SAVE_EVERY_ROWS
@@ -126,3 +126,10 @@ def test_the_lambda_hands_back_a_job_another_run_holds(rows_kind):
     queued()
     assert run_jobs(event(job.id), Invocation(seconds=600)) == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
     assert queued() == []
+
+
+def test_the_local_worker_runs_a_queued_job_and_takes_its_message(rows_kind):
+    job = start([{"n": n} for n in range(1, 6)])
+    assert worker.poll_once() == 1
+    assert services.job_get(job_id=job.id).status == "done"
+    assert (worker.poll_once(), queued()) == (0, [])
