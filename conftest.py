@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from _pytest.nodeid import coerce_node_id
 from botocore.retries.standard import ExponentialBackoff
 from moto import mock_aws
 from rest_framework.test import APIClient
@@ -418,3 +419,21 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section("strict DynamoDB")
     injected = ", ".join(f"{kind} {count}" for kind, count in sorted(total.items()) if count)
     terminalreporter.write_line(f"faults injected into {len(stacks)} end-to-end stacks: {injected}")
+
+
+# --- xdist groups ------------------------------------------------------------------------
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Keep each `xdist_group` on one worker (`--dist loadgroup`). pytest-xdist 3.8 marks
+    a test's group by appending "@group" to `item._nodeid`, which pytest 9 no longer reads
+    (a node's id lives in `item._id`): without this, a group's tests spread over both
+    workers, each building the group's module fixtures (a 100,000-word table, say) again."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        marks = item.iter_markers("xdist_group")
+        groups = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default")) for mark in marks})
+        if groups and not item.nodeid.endswith(f"@{'_'.join(groups)}"):
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(groups)}")
