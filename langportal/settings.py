@@ -180,6 +180,9 @@ MEDIA_MAX_IMAGE_PIXELS = env.int("MEDIA_MAX_IMAGE_PIXELS", default=40_000_000)
 # and the larger documents seeding reads from S3. Both are held whole while checked.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5_000)
+# An import job reads its file as a stream, a row at a time: only its rows are bounded.
+IMPORT_JOB_MAX_ROWS = env.int("IMPORT_JOB_MAX_ROWS", default=500_000)
+IMPORT_JOB_MAX_BYTES = env.int("IMPORT_JOB_MAX_BYTES", default=256 * 1024 * 1024)
 SEED_MAX_BYTES = env.int("SEED_MAX_BYTES", default=64 * 1024 * 1024)
 SEED_MAX_ROWS = env.int("SEED_MAX_ROWS", default=200_000)
 # A document's JSON nesting and its longest CSV field or JSON string, in either.

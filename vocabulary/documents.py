@@ -30,8 +30,9 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
+import ijson
 from django.conf import settings
 
 from langportal.api.errors import plain_errors
@@ -39,6 +40,7 @@ from langportal.errors import InvalidInput
 from vocabulary.serializers import DocumentGroup, DocumentWord
 
 CSV_COLUMNS = ("id", "japanese", "kana", "romaji", "english", "part_of_speech", "group_ids")
+NOT_A_DOCUMENT = 'A vocabulary document is a JSON object with a "words" list.'
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # A JSON string, or the rest of the text after an unterminated one: each quote starts at
@@ -98,6 +100,11 @@ class DocumentLimits:
     def imports(cls) -> DocumentLimits:
         """The limits of a file a teacher imports in the admin."""
         return cls(settings.IMPORT_MAX_BYTES, settings.IMPORT_MAX_ROWS, *_shared_limits())
+
+    @classmethod
+    def jobs(cls) -> DocumentLimits:
+        """The limits of a file an import job reads as a stream."""
+        return cls(settings.IMPORT_JOB_MAX_BYTES, settings.IMPORT_JOB_MAX_ROWS, *_shared_limits())
 
     @classmethod
     def seeds(cls) -> DocumentLimits:
@@ -190,8 +197,14 @@ def csv_rows(data: bytes, limits: DocumentLimits) -> list[dict]:
     """The rows of an exported (or alike) CSV file, read within `limits`: each a dict of
     the non-empty cells of CSV_COLUMNS, with "group_ids" a list."""
     limits.check_bytes(data)
-    reader = csv.reader(io.StringIO(_text(data)))
-    header, rows = None, []
+    return list(csv_stream(io.BytesIO(data), limits))
+
+
+def csv_stream(stream: BinaryIO, limits: DocumentLimits) -> Iterator[dict]:
+    """The rows of a CSV file as `csv_rows` reads them, one at a time from a binary
+    stream (an S3 object's body): a file of any size is never held whole."""
+    reader = csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""))
+    header, rows = None, 0
     try:
         for cells in reader:
             if any(len(cell) > limits.max_field_chars for cell in cells):
@@ -199,14 +212,16 @@ def csv_rows(data: bytes, limits: DocumentLimits) -> list[dict]:
             if header is None:
                 header = cells
                 continue
-            limits.check_rows(len(rows) + 1)
-            rows.append(_csv_fields(dict(zip(header, cells, strict=False))))
+            rows += 1
+            limits.check_rows(rows)
+            yield _csv_fields(dict(zip(header, cells, strict=False)))
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"The document is not UTF-8 text: {error}.") from error
     except csv.Error as error:
         # csv refuses a field past its own, higher limit by itself (csv.field_size_limit()).
         if str(error).startswith("field larger than field limit"):
             raise limits.field_too_long(f"A field on line {reader.line_num}") from error
         raise InvalidInput(f"The CSV cannot be read (line {reader.line_num}): {error}.") from error
-    return rows
 
 
 def _csv_fields(row: dict[str, str]) -> dict:
@@ -214,6 +229,65 @@ def _csv_fields(row: dict[str, str]) -> dict:
     fields: dict[str, Any] = {column: value for column, value in values.items() if value}
     fields["group_ids"] = [part for part in values["group_ids"].split(";") if part]
     return fields
+
+
+# --- JSON, streamed -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What one pass over a streamed JSON document found: its entries of each kind, and
+    the largest numeric id of each, which an import reserves before writing any entry."""
+
+    groups: int
+    words: int
+    largest_ids: dict[str, int]  # "group" or "word" -> its largest id
+
+
+def json_outline(stream: BinaryIO, limits: DocumentLimits) -> Outline:
+    """Check a JSON document's shape from a binary stream, event by event (never whole):
+    an object with a "words" list and maybe a "groups" list, nested at most
+    `limits.max_depth` deep, with at most `limits.max_rows` entries; InvalidInput when not."""
+    counts, largest, lists, depth = {"groups": 0, "words": 0}, {}, set(), 0
+    try:
+        for prefix, event, value in ijson.parse(stream):
+            if event in ("start_map", "start_array"):
+                depth += 1
+                if depth > limits.max_depth:
+                    raise DocumentTooLarge(
+                        f"The document is nested more than {limits.max_depth} levels deep.",
+                        details={"max_depth": limits.max_depth},
+                    )
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+            if prefix == "" and event not in ("start_map", "end_map", "map_key"):
+                raise InvalidInput(NOT_A_DOCUMENT)
+            if prefix in counts and event == "start_array":
+                lists.add(prefix)
+            elif prefix in counts and event != "end_array":
+                raise InvalidInput(f'"{prefix}" must be a list.')
+            if prefix in ("groups.item", "words.item") and event not in ("map_key", "end_map", "end_array"):
+                counts[prefix.split(".")[0]] += 1
+                limits.check_rows(sum(counts.values()))
+            if prefix in ("groups.item.id", "words.item.id") and re.fullmatch(r"[0-9]{1,12}", str(value)):
+                kind = prefix.split(".")[0][:-1]
+                largest[kind] = max(largest.get(kind, 0), int(str(value)))
+    except ijson.JSONError as error:
+        raise InvalidInput(f"The document is not JSON: {error}.") from error
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"The document is not UTF-8 text: {error}.") from error
+    if "words" not in lists:
+        raise InvalidInput(NOT_A_DOCUMENT)
+    return Outline(counts["groups"], counts["words"], largest)
+
+
+def json_stream(stream: BinaryIO, kind: str) -> Iterator[Any]:
+    """The entries of one kind ("group" or "word") of a JSON document that json_outline
+    checked, one at a time from a binary stream."""
+    try:
+        yield from ijson.items(stream, f"{kind}s.item", use_float=True)
+    except ijson.JSONError as error:
+        raise InvalidInput(f"The document is not JSON: {error}.") from error
 
 
 # --- vocabulary documents --------------------------------------------------------------
@@ -245,7 +319,7 @@ class Document:
 def document_parse(data: Any) -> Document:
     """Check a decoded JSON document; raises InvalidInput if it is not one at all."""
     if not isinstance(data, dict) or not isinstance(data.get("words"), list):
-        raise InvalidInput('A vocabulary document is a JSON object with a "words" list.')
+        raise InvalidInput(NOT_A_DOCUMENT)
     if not isinstance(data.get("groups", []), list):
         raise InvalidInput('"groups" must be a list.')
     return document_rows(groups=data.get("groups", []), words=data["words"])
@@ -254,24 +328,32 @@ def document_parse(data: Any) -> Document:
 def document_rows(*, groups: list = (), words: list) -> Document:
     """Check the entries of a document or the rows of a CSV file: the one check of every import."""
     document = Document()
-    for kind, items, serializer_class, checked in (
-        ("group", groups, DocumentGroup, document.groups),
-        ("word", words, DocumentWord, document.words),
-    ):
+    for kind, items, checked in (("group", groups, document.groups), ("word", words, document.words)):
         seen = set()
         for position, item in enumerate(items):
             entry_id = item.get("id") if isinstance(item, dict) else None
-            serializer = serializer_class(data=item)
-            if not serializer.is_valid():
-                document.errors.append(EntryError(kind, position, _id_text(entry_id), plain_errors(serializer.errors)))
-            elif "id" in serializer.validated_data and serializer.validated_data["id"] in seen:
+            try:
+                fields = entry_checked(kind, item)
+            except InvalidInput as error:
+                document.errors.append(EntryError(kind, position, _id_text(entry_id), error.details))
+                continue
+            if "id" in fields and fields["id"] in seen:
                 error = {"id": ["This id appears more than once."]}
                 document.errors.append(EntryError(kind, position, entry_id, error))
             else:
-                seen.add(serializer.validated_data.get("id"))
-                checked.append(dict(serializer.validated_data))
+                seen.add(fields.get("id"))
+                checked.append(fields)
                 document.positions[kind].append(position)
     return document
+
+
+def entry_checked(kind: str, item: Any) -> dict:
+    """One entry ("group" or "word") checked by the API's serializers: its fields, or
+    InvalidInput with the reasons by field."""
+    serializer = (DocumentGroup if kind == "group" else DocumentWord)(data=item)
+    if not serializer.is_valid():
+        raise InvalidInput(f"This {kind} cannot be imported.", details=plain_errors(serializer.errors))
+    return dict(serializer.validated_data)
 
 
 def _id_text(value: Any) -> str | None:

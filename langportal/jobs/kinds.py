@@ -21,12 +21,14 @@ class Work:
     """A job's steps. `rows` gives the job's rows in order from the first, the same on
     every run; `apply` does one row and names its outcome ("created", say), writing it at
     most once however often it runs for the same job and row (an Idempotency-Key made from
-    both); `count` tells the rows in advance for a progress bar; `finish` runs once the
-    rows are done and returns the key of the job's output file, if it makes one."""
+    both); `prepare` runs before the first row (again, if the job was cut before its
+    rows began): it checks the input, makes ready what the rows need, and tells how many
+    rows there are, for a progress bar; `finish` runs once the rows are done and returns
+    the key of the job's output file, if it makes one. Both may run more than once."""
 
     rows: Callable[[Job], Iterable[dict]]
     apply: Callable[[Job, int, dict], str]
-    count: Callable[[Job], int] | None = None
+    prepare: Callable[[Job], int] | None = None
     finish: Callable[[Job], str | None] | None = None
     title: str = ""
 

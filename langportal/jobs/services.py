@@ -144,8 +144,8 @@ class _Run:
         self.work = work_for(job.kind)
 
     def until(self, stop_at: float, clock: Callable[[], float]) -> Job:
-        if self.job.total is None and self.work.count is not None:
-            self._save(replace(self.job, total=self.work.count(self.job)), [])
+        if self.job.total is None and self.work.prepare is not None:
+            self._save(replace(self.job, total=self.work.prepare(self.job)), [])
         counts, done, errors = Counter(self.job.counts), self.job.done, []
         saved_at = clock()
         rows = islice(enumerate(self.work.rows(self.job), start=1), done, None)

@@ -29,11 +29,15 @@ from moto.backends import get_backend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
+from langportal.local import transactions
 from langportal.local.strict import StrictConfig, StrictDynamoDB
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per emulator request is noise
 
 SERVICES = ("dynamodb", "s3", "cognito-idp")
+
+
+transactions.install()  # transactions that cost what they write, not what their tables hold
 
 
 class _StatePickler(pickle.Pickler):

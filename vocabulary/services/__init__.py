@@ -3,8 +3,9 @@
 The API, the admin, scripts and Lambda handlers all call these functions, by the names
 below. One module per concern: words (and their derived kana and romaji), groups,
 membership (groups gaining and losing words), media (uploads and their processing),
-objects (media in S3), imports (one rule for every import: see its docstring) and
-limits (the fields' limits, shared by serializers, forms and imports).
+objects (files in S3), imports (one rule for every import: see its docstring) and limits
+(the fields' limits, shared by serializers, forms and imports). Import jobs, which read
+files row by row, are a door above these (vocabulary.jobs).
 """
 
 from vocabulary.repositories import AuditEvent, Group, GroupChanged, GroupNotFound, Word, WordChanged
@@ -23,6 +24,8 @@ from vocabulary.services.imports import (
     UPDATE,
     ImportResult,
     Planned,
+    import_entry,
+    import_ids_reserve,
     import_preview,
     import_rows,
     vocabulary_import,
@@ -48,7 +51,7 @@ from vocabulary.services.media import (
     media_upload,
 )
 from vocabulary.services.membership import group_add_words, group_delete, group_remove_words
-from vocabulary.services.objects import media_url
+from vocabulary.services.objects import media_url, object_stream, objects_delete
 from vocabulary.services.words import (
     SORT_ORDERS,
     WordEdited,
@@ -71,6 +74,7 @@ __all__ = [
     "CREATE",
     "ENGLISH_MAX_LENGTH",
     "GROUP_NAME_MAX_LENGTH",
+    "IMPORT_WORDS",
     "JAPANESE_MAX_LENGTH",
     "KANA_MAX_LENGTH",
     "MAX_GROUPS_PER_WORD",
@@ -106,12 +110,18 @@ __all__ = [
     "group_word_ids",
     "groups_get",
     "groups_list",
+    "import_entry",
+    "import_format",
+    "import_ids_reserve",
+    "import_job_start",
     "import_preview",
     "import_rows",
     "media_check",
     "media_process",
     "media_upload",
     "media_url",
+    "object_stream",
+    "objects_delete",
     "vocabulary_import",
     "word_create",
     "word_delete",

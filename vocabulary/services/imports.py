@@ -16,7 +16,8 @@ seed script, the local stack's starter vocabulary).
 Entries are checked input (vocabulary.documents.document_rows). `import_preview` says
 what each entry would do; `import_rows` writes them one by one through the word and group
 services, each audited with its actor and under an Idempotency-Key of its own;
-`vocabulary_import` is the bulk path for seeding, in batches.
+`import_entry` does the same for one entry of a file too large to plan whole (a job's
+row); `vocabulary_import` is the bulk path for seeding, in batches.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from langportal import records
 from langportal.errors import DomainError, InvalidInput
 from langportal.idempotency import Idempotency
 from langportal.progress import Progress, silent
@@ -163,6 +165,44 @@ def import_rows(*, groups: list[dict], words: list[dict], file: str, actor: str,
         except DomainError as error:
             plan = replace(plan, error=error.message)
         yield plan
+
+
+# --- a job's rows: one entry at a time ------------------------------------------------
+
+
+def import_ids_reserve(*, group_id: int | None = None, word_id: int | None = None) -> None:
+    """Move the sequences past the largest ids a file gives, before any of its entries is
+    imported: a fresh id drawn for an earlier entry is then never one a later entry names."""
+    for name, past in (("groups", group_id), ("words", word_id)):
+        if past is not None:
+            sequence_advance(name, past=past)
+
+
+def import_entry(*, kind: str, fields: dict, key: str, actor: str, user_id: str) -> str:
+    """Import one checked entry ("group" or "word") by the rule above, audited with
+    `actor`, under the Idempotency-Key `key`; what it did (CREATE, UPDATE or UNCHANGED).
+    InvalidInput when the rule rejects it (an unknown group, say).
+
+    Run again with the same key, it writes nothing and answers what it did the first
+    time: the record stored under the key is at its first revision when the entry made it.
+    The caller reserves the file's ids first (import_ids_reserve); an entry twice in one
+    file is the caller's to reject, since this sees one entry only."""
+    once = Idempotency.of(user_id=user_id, key=key, operation="import", arguments={"kind": kind, **fields})
+    if (stored := once.stored_answer()) is not None:
+        record = records.loads(Group if kind == "group" else Word, stored)
+        return CREATE if record.revision == 1 else UPDATE
+    now = datetime.now(UTC)
+    if kind == "group":
+        plan = _group_plan(0, fields, now)
+    else:
+        known = {group.id for group in repo.groups_get(sorted(fields.get("group_ids", ())))}
+        stored_word = {word.id: word for word in repo.words_get([fields["id"]])} if fields.get("id") else {}
+        plan = _word_plan(0, fields, stored_word, known, now)
+    if plan.error:
+        raise InvalidInput(plan.error)
+    if plan.action != UNCHANGED:
+        resending(lambda: _write(plan, actor, once))
+    return plan.action
 
 
 def _write(plan: Planned, actor: str, once: Idempotency) -> None:

@@ -20,7 +20,7 @@ from langportal.storage.retry import retrying
 from vocabulary import media
 from vocabulary import repositories as repo
 from vocabulary.repositories import Word
-from vocabulary.services.objects import media_delete, media_url
+from vocabulary.services.objects import media_url, objects_delete
 from vocabulary.services.words import word_get
 
 logger = logging.getLogger(__name__)
@@ -117,16 +117,16 @@ def media_upload(
         upload = Upload(new, key, media_type, file.size)
         action = f"upload {media_type.kind}"
         repo.words_write([(old, new)], actor=actor, action=action, claim=idempotency and idempotency.claim(upload))
-        media_delete([old.audio_key] if media_type.kind == "audio" else [old.image_key, old.thumbnail_key])
+        objects_delete([old.audio_key] if media_type.kind == "audio" else [old.image_key, old.thumbnail_key])
         return upload
 
     try:
         upload = idempotent(idempotency, Upload, attach)
     except Exception:
-        media_delete([key])
+        objects_delete([key])
         raise
     if upload.key != key:  # the same request, sent twice at once, attached its file first
-        media_delete([key])
+        objects_delete([key])
     elif settings.MEDIA_PROCESSING == "inline":
         media_process(key=key)
         upload = replace(upload, word=repo.word_get(word_id) or upload.word)
@@ -189,7 +189,7 @@ def _media_refused(word: Word, key: str, error: media.TooManyPixels) -> str:
     other way, or before a lower limit) comes off its word and out of S3 here."""
     logger.warning("Refused %s, the image of word %s: %s", key, word.id, error)
     repo.words_write([(word, repo.replace_word(word, **_media_fields("image", None)))])
-    media_delete([key])
+    objects_delete([key])
     return "refused"
 
 

@@ -1,14 +1,17 @@
-"""Media objects in S3: the URLs browsers fetch them at, and their removal once no word
-points at them."""
+"""Objects in S3: the URLs browsers fetch media at, their removal once no word points at
+them, and files read as streams."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import BinaryIO
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.storage import default_storage
+
+from langportal import aws
 
 logger = logging.getLogger(__name__)
 
@@ -18,10 +21,17 @@ def media_url(key: str | None) -> str | None:
     return default_storage.url(key) if key else None
 
 
-def media_delete(keys: Iterable[str | None]) -> None:
-    """Remove objects no word points at any more; a failure leaves an orphan, not a broken link."""
+def object_stream(key: str) -> BinaryIO:
+    """An object's body, to read a piece at a time (an import file, say); 503 when S3 is down."""
+    with aws.unavailable_on_outage("File storage"):
+        return aws.client("s3").get_object(Bucket=settings.MEDIA_BUCKET, Key=key)["Body"]
+
+
+def objects_delete(keys: Iterable[str | None]) -> None:
+    """Remove objects nothing points at any more (media no word has, an import file read
+    through); a failure leaves an orphan, not a broken link."""
     for key in filter(None, keys):
         try:
             default_storage.delete(key)
         except (BotoCoreError, ClientError):
-            logger.warning("Could not delete s3://%s/%s; it is no longer referenced.", settings.MEDIA_BUCKET, key)
+            logger.warning("Could not delete s3://%s/%s, which nothing needs any more.", settings.MEDIA_BUCKET, key)

@@ -17,7 +17,7 @@ from vocabulary import repositories as repo
 from vocabulary.repositories import Word
 from vocabulary.services.groups import group_get
 from vocabulary.services.limits import KANA_MAX_LENGTH, MAX_GROUPS_PER_WORD, ROMAJI_MAX_LENGTH
-from vocabulary.services.objects import media_delete
+from vocabulary.services.objects import objects_delete
 
 SORT_ORDERS = repo.SORT_ORDERS
 
@@ -222,6 +222,6 @@ def word_delete(*, word_id: str, actor: str | None = None, idempotency: Idempote
     def delete() -> None:
         word = word_get(word_id=word_id)
         repo.words_write([(word, None)], actor=actor, claim=idempotency and idempotency.claim(None))
-        media_delete([word.audio_key, word.image_key, word.thumbnail_key])
+        objects_delete([word.audio_key, word.image_key, word.thumbnail_key])
 
     idempotent(idempotency, type(None), delete)

@@ -25,7 +25,9 @@ class Rows:
         return "counted"
 
     def work(self) -> Work:
-        return Work(rows=lambda job: job.options["rows"], apply=self.apply, count=lambda job: len(job.options["rows"]))
+        return Work(
+            rows=lambda job: job.options["rows"], apply=self.apply, prepare=lambda job: len(job.options["rows"])
+        )
 
 
 @pytest.fixture
