@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from _pytest.nodeid import coerce_node_id
 from botocore.retries.standard import ExponentialBackoff
+from django.core.files.uploadedfile import SimpleUploadedFile
 from moto import mock_aws
 from rest_framework.test import APIClient
 
@@ -393,6 +394,38 @@ def assert_api_error(response, status: int, code: str) -> dict:
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
     assert body["error"]["code"] == code, body
     return body["error"]
+
+
+class AdminImport:
+    """A file imported in the admin as a teacher does it: previewed, confirmed, then run
+    by the jobs worker from the queue."""
+
+    URL = "/admin/vocabulary/words/import/"
+
+    def __init__(self, client):
+        self.client = client
+
+    def preview(self, data: bytes, name: str = "w.csv") -> str:
+        return self.client.post(self.URL, {"file": SimpleUploadedFile(name, data)}).content.decode()
+
+    def confirm(self, preview: str) -> str:
+        """Start the previewed import, run the queued jobs, and return the job's page."""
+        from langportal.jobs import worker
+
+        token = preview.split('name="token" value="', 1)[1].split('"', 1)[0]
+        started = self.client.post(self.URL, {"token": token})
+        assert started.status_code == 302, started.content
+        while worker.poll_once():
+            pass
+        return self.client.get(started["Location"]).content.decode()
+
+    def __call__(self, data: bytes, name: str = "w.csv") -> str:
+        return self.confirm(self.preview(data, name))
+
+
+@pytest.fixture
+def admin_import(teacher_browser) -> AdminImport:
+    return AdminImport(teacher_browser)
 
 
 @pytest.fixture

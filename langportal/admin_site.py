@@ -123,6 +123,7 @@ class AdminSite(admin.AdminSite):
                     _entry("Words", reverse("admin:vocabulary_words"), reverse("admin:vocabulary_word_add")),
                     _entry("Groups", reverse("admin:vocabulary_groups")),
                     _entry("Import words", reverse("admin:vocabulary_import")),
+                    _entry("Imports", reverse("admin:vocabulary_import_jobs")),
                 ],
             },
             {

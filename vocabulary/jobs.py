@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import closing
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -37,17 +38,28 @@ def import_format(name: str) -> str:
     return "json" if name.lower().endswith(".json") else "csv"
 
 
-def import_job_start(*, name: str, file, actor: str, actor_id: str) -> Job:
-    """Store an import file (a file object, read in pieces) and start its job; the job
-    is stored even when the queue is down (503), to be sent again."""
-    key = default_storage.save(f"imports/{ULID()}.{import_format(name)}", file)
+def import_file_store(*, name: str, file) -> str:
+    """Store an import file (a file object, copied in pieces) under a key of its own,
+    which names its job too."""
+    return default_storage.save(f"imports/{ULID()}.{import_format(name)}", file)
+
+
+def import_job_start(*, name: str, key: str, actor: str, actor_id: str) -> Job:
+    """Start the job importing a stored file: started twice (a form posted again), it is
+    one job. The job is stored even when the queue is down (503), to be sent again."""
     return jobs.job_start(
         kind=IMPORT_WORDS,
         actor=actor,
         actor_id=actor_id,
         input_key=key,
         options={"format": import_format(name), "name": name},
+        job_id=import_job_id(key),
     )
+
+
+def import_job_id(key: str) -> str:
+    """The id of the job that imports the file stored under `key`."""
+    return PurePosixPath(key).stem
 
 
 def _entries(job: Job) -> Iterator[tuple[str, Any]]:

@@ -24,7 +24,7 @@ from itertools import islice
 from django.utils import timezone
 from ulid import ULID
 
-from langportal.errors import DomainError, NotFound, Unavailable
+from langportal.errors import Conflict, DomainError, NotFound, Unavailable
 from langportal.jobs import queue
 from langportal.jobs import repositories as repo
 from langportal.jobs.kinds import RowRejected, work_for
@@ -40,6 +40,7 @@ __all__ = [
     "DONE",
     "FAILED",
     "REJECTED",
+    "UNFINISHED",
     "Job",
     "JobNotFound",
     "RowError",
@@ -65,14 +66,17 @@ def job_start(
     actor_id: str,
     input_key: str | None = None,
     options: dict | None = None,
+    job_id: str | None = None,
     now: datetime | None = None,
 ) -> Job:
     """Store a new job and queue it. If the queue is down the job is stored all the same
-    (503): `job_queue_again` sends it once the queue is back."""
+    (503): `job_queue_again` sends it once the queue is back. A `job_id` given makes
+    starting twice start one job: the second start finds the first's job (with the same
+    kind and input) and sends it again, unless it has finished."""
     work_for(kind)  # an unknown kind is refused before anything is stored
     now = now or timezone.now()
     job = Job(
-        id=str(ULID()),
+        id=job_id or str(ULID()),
         kind=kind,
         status=QUEUED,
         actor=actor,
@@ -82,8 +86,14 @@ def job_start(
         options=options or {},
         input_key=input_key,
     )
-    repo.job_create(job)
-    queue.send(job.id)
+    try:
+        repo.job_create(job)
+    except Conflict:
+        job = repo.job_get(job.id)
+        if job is None or (job.kind, job.input_key) != (kind, input_key):
+            raise
+    if job.status in UNFINISHED:
+        queue.send(job.id)
     return job
 
 

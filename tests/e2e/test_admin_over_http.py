@@ -3,6 +3,7 @@ behaves: new words without ids are added, each once."""
 
 import json
 import re
+import time
 import uuid
 
 import pytest
@@ -27,8 +28,14 @@ def test_an_import_of_new_words_adds_exactly_those_words(stack, teacher_admin, t
     preview = teacher_admin.post(url, {}, files={"file": ("words.csv", document, "text/csv")})
     assert "15 rows can be imported" in preview.text
     token = re.search(r'name="token" value="([^"]+)"', preview.text)[1]
-    written = teacher_admin.post(url, {"token": token}).text
-    assert "Imported 15 of 15 rows" in written
+    started = teacher_admin.post(url, {"token": token})
+    assert started.status_code == 302
+    job_page = started.headers["Location"]
+    deadline = time.monotonic() + 120
+    while not (job := teacher_admin.get(f"{job_page}progress/").json())["finished"] and time.monotonic() < deadline:
+        time.sleep(0.5)  # the stack's jobs worker runs it from the queue
+    assert (job["status"], job["done"], job["total"], job["counts"]) == ("done", 15, 15, {"words created": 15})
+    assert "words created: 15" in teacher_admin.get(job_page).text
     assert student.get("/api/words").json()["pagination"]["total_items"] == before + 15
     imported = [word for word in every_word(student) if run in word["english"]]
     assert [word["english"] for word in imported] == [f"import {run} {n:02d}" for n in range(15)]

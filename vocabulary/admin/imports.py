@@ -1,31 +1,31 @@
-"""Importing words in the admin: a CSV or JSON file is previewed row by row, then written
-with its progress streamed to the page."""
+"""Importing words in the admin: a CSV or JSON file is previewed row by row, then imported
+by a job (vocabulary.jobs), whose page shows its progress live and offers the rows it
+left out as a CSV; the Imports page lists the jobs."""
 
 from __future__ import annotations
 
-from collections import Counter
+import csv
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import escape
-from ulid import ULID
 
 from langportal.errors import InvalidInput
+from langportal.ids import is_ulid
+from langportal.jobs import services as jobs
 from vocabulary import documents, services
-from vocabulary.admin.common import bounded_upload
+from vocabulary import jobs as vocabulary_jobs
+from vocabulary.admin.common import PER_PAGE, bounded_upload
 from vocabulary.admin.common import context as _context
 from vocabulary.admin.common import import_limit as _import_limit
 
 IMPORT_SALT = "vocabulary.admin.import"
-PROGRESS_MARK = "<!-- progress -->"
 
 
 class ImportForm(forms.Form):
@@ -77,7 +77,7 @@ def _preview(document: documents.Document) -> list[dict]:
 @bounded_upload(_import_limit)
 def words_import(request):
     if request.method == "POST" and request.POST.get("token"):
-        return _import_write(request, request.POST["token"])
+        return _import_start(request, request.POST["token"])
     form = ImportForm(request.POST or None, request.FILES or None)
     preview, token = None, None
     if request.method == "POST" and form.is_valid():
@@ -88,8 +88,7 @@ def words_import(request):
         except InvalidInput as error:
             form.add_error("file", error.message)
         else:
-            key = f"imports/{ULID()}-{'json' if upload.name.lower().endswith('.json') else 'csv'}"
-            default_storage.save(key, ContentFile(data))
+            key = vocabulary_jobs.import_file_store(name=upload.name, file=ContentFile(data))
             token = signing.dumps({"key": key, "name": upload.name}, salt=IMPORT_SALT)
     return TemplateResponse(
         request,
@@ -106,53 +105,91 @@ def words_import(request):
     )
 
 
-def _import_write(request, token: str):
-    """Write the previewed rows, streaming progress as it goes, then a summary."""
+def _import_start(request, token: str):
+    """Start the job that imports the previewed file, and show its page."""
     try:
         upload = signing.loads(token, salt=IMPORT_SALT, max_age=3600)
     except signing.BadSignature:
         messages.error(request, "That import has expired; upload the file again.")
         return HttpResponseRedirect(reverse("admin:vocabulary_import"))
-    with default_storage.open(upload["key"]) as stored:
-        document = _document_from(upload["name"], stored.read())
-    checked = len(document.groups) + len(document.words)
-    total = checked + len(document.errors)
-    page = (
-        TemplateResponse(
-            request,
-            "admin/vocabulary/import_progress.html",
-            _context(request, title="Importing words", total=checked),
-        )
-        .render()
-        .rendered_content
+    job = vocabulary_jobs.import_job_start(
+        name=upload["name"], key=upload["key"], actor=request.user.username, actor_id=request.user.sub
     )
-    head, tail = page.split(PROGRESS_MARK)
+    return HttpResponseRedirect(reverse("admin:vocabulary_import_job", args=[job.id]))
 
-    def progress():
-        yield head
-        done, failed, actions = 0, [], Counter()
-        rows = services.import_rows(
-            groups=document.groups,
-            words=document.words,
-            file=upload["key"],
-            actor=request.user.username,
-            user_id=request.user.sub,
-        )
-        for done, plan in enumerate(rows, start=1):
-            if plan.error:
-                failed.append(f"{plan.kind} row {document.positions[plan.kind][plan.position] + 1}: {plan.error}")
-            else:
-                actions[plan.action] += 1
-            yield f"<script>showProgress({done}, {checked});</script>\n"
-        default_storage.delete(upload["key"])
-        problems = "".join(f"<li>{escape(problem)}</li>" for problem in failed)
-        counts = ", ".join(f"{actions[action]} {action}d" for action in (services.CREATE, services.UPDATE))
-        yield (
-            f'<p id="import-summary">Imported {done - len(failed)} of {total} rows ({counts}, '
-            f"{actions[services.UNCHANGED]} unchanged); "
-            f"{total - checked + len(failed)} rows with errors were left out.</p>"
-            f'<ul class="errorlist">{problems}</ul>'
-        )
-        yield tail
 
-    return StreamingHttpResponse(progress(), content_type="text/html; charset=utf-8")
+# --- the Imports page: jobs, their progress and their rejected rows ---------------------
+
+
+def import_jobs(request):
+    return TemplateResponse(
+        request,
+        "admin/vocabulary/import_jobs.html",
+        _context(request, title="Imports", jobs=[_shown(job) for job in jobs.jobs_recent(limit=PER_PAGE)]),
+    )
+
+
+def import_job(request, job_id: str):
+    job = _job_or_404(job_id)
+    if request.method == "POST" and request.POST.get("action") == "queue":
+        jobs.job_queue_again(job_id=job.id)
+        messages.success(request, "The import was sent to the queue again.")
+        return HttpResponseRedirect(request.path)
+    return TemplateResponse(
+        request, "admin/vocabulary/import_job.html", _context(request, title="Import", job=_shown(job))
+    )
+
+
+def import_job_progress(request, job_id: str):
+    """The job as its page's progress bar reads it, every second until it ends."""
+    return JsonResponse(_shown(_job_or_404(job_id)))
+
+
+def import_job_errors(request, job_id: str):
+    """The rows a job left out, with why, as a CSV safe to open in a spreadsheet (each
+    row as JSON starts with "{", and a message never like a formula; quoted all the same)."""
+    job = _job_or_404(job_id)
+    writer = csv.writer(Echo())
+
+    def rows():
+        yield writer.writerow(["row", "error", "entry"])
+        for error in jobs.job_errors(job_id=job.id):
+            yield writer.writerow([error.row, *map(documents.spreadsheet_text, (error.message, error.fields))])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.id}-errors.csv"'
+    return response
+
+
+class Echo:
+    """A file for csv.writer that hands each written line back."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def _job_or_404(job_id: str):
+    if not is_ulid(job_id):
+        raise Http404("No such import.")
+    job = jobs.job_get(job_id=job_id)
+    if job.kind != vocabulary_jobs.IMPORT_WORDS:
+        raise Http404("No such import.")
+    return job
+
+
+def _shown(job) -> dict:
+    counts = dict(sorted((name, count) for name, count in job.counts.items() if count))
+    return {
+        "id": job.id,
+        "name": job.options.get("name", ""),
+        "status": job.status,
+        "finished": job.status not in jobs.UNFINISHED,
+        "done": job.done,
+        "total": job.total,
+        "counts": counts,
+        "rejected": counts.get(jobs.REJECTED, 0),
+        "message": job.message,
+        "actor": job.actor,
+        "created_at": job.created_at.isoformat(),
+        "url": reverse("admin:vocabulary_import_job", args=[job.id]),
+    }

@@ -27,7 +27,6 @@ from vocabulary.services.imports import (
     import_entry,
     import_ids_reserve,
     import_preview,
-    import_rows,
     vocabulary_import,
 )
 from vocabulary.services.limits import (
@@ -115,7 +114,6 @@ __all__ = [
     "import_ids_reserve",
     "import_job_start",
     "import_preview",
-    "import_rows",
     "media_check",
     "media_process",
     "media_upload",

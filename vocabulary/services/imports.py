@@ -13,21 +13,19 @@ seed script, the local stack's starter vocabulary).
   so is an entry for a word or group the import names twice; the others go on.
 - Sequences move past the imported ids, so that later words and groups get new ones.
 
-Entries are checked input (vocabulary.documents.document_rows). `import_preview` says
-what each entry would do; `import_rows` writes them one by one through the word and group
-services, each audited with its actor and under an Idempotency-Key of its own;
-`import_entry` does the same for one entry of a file too large to plan whole (a job's
-row); `vocabulary_import` is the bulk path for seeding, in batches.
+Entries are checked input (vocabulary.documents). `import_preview` says what each entry
+of a file would do; `import_entry` imports one entry (an import job's row) through the
+word and group services, audited with its actor and under an Idempotency-Key of its own;
+`vocabulary_import` is the bulk path for seeding, in batches.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from langportal import records
-from langportal.errors import DomainError, InvalidInput
+from langportal.errors import InvalidInput
 from langportal.idempotency import Idempotency
 from langportal.progress import Progress, silent
 from langportal.storage.retry import resending
@@ -138,33 +136,6 @@ def _advance_sequences(plans: list[Planned]) -> None:
         given = [int(plan.id) for plan in plans if plan.kind == kind and plan.action == CREATE and plan.id]
         if given:
             sequence_advance(name, past=max(given))
-
-
-# --- the admin's import: row by row, through the services ------------------------------
-
-
-def import_rows(*, groups: list[dict], words: list[dict], file: str, actor: str, user_id: str) -> Iterator[Planned]:
-    """Import entries one by one, yielding each as it is done (its `error` set if its
-    write failed). Each write goes through the group and word services, audited with
-    `actor`, under the Idempotency-Key `import:<file>:<group|word>:<row>` (the row: the
-    entry's place among its kind, from 1): posting the same file again writes nothing twice."""
-    plans = import_preview(groups=groups, words=words)
-    _advance_sequences(plans)
-    for plan in plans:
-        if plan.action not in (CREATE, UPDATE):
-            yield plan
-            continue
-        once = Idempotency.of(
-            user_id=user_id,
-            key=f"import:{file}:{plan.kind}:{plan.position + 1}",
-            operation="import",
-            arguments={"id": plan.id, **plan.fields},
-        )
-        try:
-            resending(lambda plan=plan, once=once: _write(plan, actor, once))
-        except DomainError as error:
-            plan = replace(plan, error=error.message)
-        yield plan
 
 
 # --- a job's rows: one entry at a time ------------------------------------------------

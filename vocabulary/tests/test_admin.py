@@ -190,7 +190,7 @@ def test_managing_groups(teacher_browser, words):
     assert repo.word_get("3").group_ids == {"2"}
 
 
-def test_import_previews_then_writes(teacher_browser, words):
+def test_import_previews_then_writes(admin_import, words):
     csv = (
         "id,japanese,kana,romaji,english,part_of_speech,group_ids\n"
         ",犬,いぬ,,dog,noun,2\n"
@@ -198,15 +198,13 @@ def test_import_previews_then_writes(teacher_browser, words):
         ",dog,,,dog,,\n"
         "77,鳥,とり,,bird,noun,\n"
     ).encode()
-    preview = teacher_browser.post("/admin/vocabulary/words/import/", {"file": SimpleUploadedFile("w.csv", csv)})
-    html = preview.content.decode()
+    html = admin_import.preview(csv)
     assert "3 rows can be imported; 1 row has errors" in html
     assert "Must contain Japanese script" in html and "create 77" in html and "update 1" in html
     assert repo.word_get("6") is None  # nothing written yet
-    token = html.split('name="token" value="', 1)[1].split('"', 1)[0]
-    written = b"".join(teacher_browser.post("/admin/vocabulary/words/import/", {"token": token}).streaming_content)
-    assert b"showProgress(3, 3)" in written
-    assert b"Imported 3 of 4 rows (2 created, 1 updated, 0 unchanged); 1 rows with errors were left out." in written
+    job_page = admin_import.confirm(html)
+    assert 'value="4"' in job_page and "4 / 4" in job_page
+    assert "rejected: 1, words created: 2, words updated: 1" in job_page
     assert repo.word_get("78").english == "dog"  # a fresh id, past the imported 77
     assert repo.word_get("77").english == "bird"
     assert repo.word_get("1").english == "good afternoon"
@@ -219,7 +217,7 @@ def test_export_is_the_current_list_as_csv(teacher_browser, words):
     assert [row.split(",")[4] for row in rows[1:]] == ["sushi", "water"]
 
 
-def test_an_export_imports_back_as_it_was(teacher_browser, aws):
+def test_an_export_imports_back_as_it_was(teacher_browser, admin_import, aws):
     """Cells that start like formulas leave with a quote in front and come back without it."""
     exported = [
         services.word_create(japanese="=猫", kana="ねこ", romaji="-neko", english="@cat"),
@@ -229,10 +227,9 @@ def test_an_export_imports_back_as_it_was(teacher_browser, aws):
     assert b"'=\xe7\x8c\xab,\xe3\x81\xad\xe3\x81\x93,'-neko,'@cat" in csv
     for word in exported:
         services.word_update(word_id=word.id, japanese="鳥", romaji="tori", english="bird")
-    preview = teacher_browser.post("/admin/vocabulary/words/import/", {"file": SimpleUploadedFile("w.csv", csv)})
-    assert "2 rows can be imported" in preview.content.decode()
-    token = preview.content.decode().split('name="token" value="', 1)[1].split('"', 1)[0]
-    b"".join(teacher_browser.post("/admin/vocabulary/words/import/", {"token": token}).streaming_content)
+    preview = admin_import.preview(csv)
+    assert "2 rows can be imported" in preview
+    assert "words updated: 2" in admin_import.confirm(preview)
     imported = services.words_get(word_ids=[word.id for word in exported])
     fields = ("japanese", "kana", "romaji", "english")
     assert [[getattr(word, name) for name in fields] for word in imported] == [

@@ -15,7 +15,8 @@ from vocabulary import services
 
 def start(content: str | bytes, name: str = "words.csv"):
     data = content.encode() if isinstance(content, str) else content
-    return vocabulary_jobs.import_job_start(name=name, file=ContentFile(data), actor="sensei", actor_id="sensei-sub")
+    key = vocabulary_jobs.import_file_store(name=name, file=ContentFile(data))
+    return vocabulary_jobs.import_job_start(name=name, key=key, actor="sensei", actor_id="sensei-sub")
 
 
 def run(job, **when):

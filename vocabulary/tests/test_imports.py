@@ -1,10 +1,14 @@
 """The one import rule (vocabulary.services.imports), for seeding's bulk path and the
-admin's row-by-row path alike."""
+import jobs' row-by-row path alike."""
+
+import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.base import ContentFile
 
+from langportal.jobs import services as jobs
 from langportal.models import IdempotencyKeyModel
+from vocabulary import jobs as vocabulary_jobs
 from vocabulary import repositories as repo
 from vocabulary import services
 from vocabulary.documents import document_rows
@@ -17,15 +21,24 @@ def checked(*, groups=(), words=()) -> dict:
     return {"groups": document.groups, "words": document.words}
 
 
-@pytest.fixture(params=["bulk", "rows"])
+def import_job(document: dict, *, actor_id: str = "sensei-sub"):
+    """Import a JSON document as the admin and `manage.py import_words` do: a job, run to its end."""
+    data = json.dumps(document, ensure_ascii=False).encode()
+    key = vocabulary_jobs.import_file_store(name="w.json", file=ContentFile(data))
+    job = vocabulary_jobs.import_job_start(name="w.json", key=key, actor="sensei", actor_id=actor_id)
+    return jobs.job_run(job.id, seconds=600)
+
+
+@pytest.fixture(params=["bulk", "job"])
 def do_import(request):
-    """Import entries by either path: seeding's bulk writes, or the admin's rows (by sensei)."""
+    """Import entries by either path: seeding's bulk writes, or an import job's rows (by sensei)."""
 
     def run(**entries):
-        entries = checked(**entries)
         if request.param == "bulk":
-            return services.vocabulary_import(**entries)
-        return list(services.import_rows(**entries, file="imports/test", actor="sensei", user_id="sensei-sub"))
+            return services.vocabulary_import(**checked(**entries))
+        finished = import_job({"groups": [], "words": [], **entries})
+        assert finished.status == "done" and "rejected" not in finished.counts, finished
+        return finished
 
     return run
 
@@ -141,25 +154,24 @@ def test_the_same_word_twice_in_one_file_is_rejected_the_second_time(words):
 
 
 def test_rows_are_audited_with_their_actor_under_a_key_each(words):
-    entries = checked(groups=[{"name": "Animals"}], words=[{"id": "1", "japanese": "こんにちは", "english": "hi"}])
-    list(services.import_rows(**entries, file="imports/a.csv", actor="sensei", user_id="sub-1"))
+    finished = import_job(
+        {"groups": [{"name": "Animals"}], "words": [{"id": "1", "japanese": "こんにちは", "english": "hi"}]},
+        actor_id="sub-1",
+    )
     assert [(event.actor, event.action) for event in services.word_history(word_id="1")] == [("sensei", "update")]
     assert [(event.actor, event.action) for event in services.group_history(group_id="3")] == [("sensei", "create")]
-    for key in ("imports/a.csv:group:1", "imports/a.csv:word:1"):
-        assert IdempotencyKeyModel.get(f"sub-1#import:{key}", consistent_read=True).result
+    for row in (1, 2):
+        assert IdempotencyKeyModel.get(f"sub-1#job:{finished.id}:row:{row}", consistent_read=True).result
 
 
-def test_posting_an_admin_import_twice_writes_nothing_twice(teacher_browser, words):
+def test_posting_an_admin_import_twice_writes_nothing_twice(teacher_browser, admin_import, words):
     csv = "id,japanese,english,group_ids\n,猫,cat,2\n1,こんにちは,good afternoon,1\n".encode()
-    preview = teacher_browser.post("/admin/vocabulary/words/import/", {"file": SimpleUploadedFile("w.csv", csv)})
-    token = preview.content.decode().split('name="token" value="', 1)[1].split('"', 1)[0]
-    first = b"".join(teacher_browser.post("/admin/vocabulary/words/import/", {"token": token}).streaming_content)
-    assert b"(1 created, 1 updated, 0 unchanged)" in first
+    preview = admin_import.preview(csv)
+    assert "words created: 1, words updated: 1" in admin_import.confirm(preview)
     history = services.word_history(word_id="1")
-    again = teacher_browser.post("/admin/vocabulary/words/import/", {"file": SimpleUploadedFile("w.csv", csv)})
-    assert "unchanged 6" in again.content.decode() and "unchanged 1" in again.content.decode()
-    token = again.content.decode().split('name="token" value="', 1)[1].split('"', 1)[0]
-    second = b"".join(teacher_browser.post("/admin/vocabulary/words/import/", {"token": token}).streaming_content)
-    assert b"(0 created, 0 updated, 2 unchanged)" in second
+    assert "words created: 1, words updated: 1" in admin_import.confirm(preview)  # the same job, finished
+    again = admin_import.preview(csv)
+    assert "unchanged 6" in again and "unchanged 1" in again
+    assert "words unchanged: 2" in admin_import.confirm(again)
     assert services.words_total() == 6 and services.word_history(word_id="1") == history
     assert services.group_get(group_id="2").word_count == 3

@@ -2,7 +2,6 @@
 answers, conflicts, partial batches and AWS's validation."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from langportal.local.strict import Fault
 from langportal.storage import orderindex
@@ -87,17 +86,15 @@ def test_ids_aws_would_refuse_are_404_without_asking_it(student_api, words, stri
     assert strict_dynamodb.faults["validation"] == 0
 
 
-def test_the_admin_imports_new_words_without_ids(teacher_browser, words, strict_dynamodb):
+def test_the_admin_imports_new_words_without_ids(admin_import, words, strict_dynamodb):
     """The preview looks up only the ids a file gives (AWS refuses empty keys), and each row
     is written once though answers are lost."""
     strict_dynamodb.configure(lost=Fault(0.3, operations=frozenset({"TransactWriteItems"})))
     rows = "".join(f",語{n},ご,,word {n:02d},noun,\n" for n in range(12))
     csv = f"id,japanese,kana,romaji,english,part_of_speech,group_ids\n{rows}".encode()
-    preview = teacher_browser.post("/admin/vocabulary/words/import/", {"file": SimpleUploadedFile("w.csv", csv)})
-    assert "12 rows can be imported" in preview.content.decode()
-    token = preview.content.decode().split('name="token" value="', 1)[1].split('"', 1)[0]
-    written = b"".join(teacher_browser.post("/admin/vocabulary/words/import/", {"token": token}).streaming_content)
-    assert b"Imported 12 of 12 rows" in written
+    preview = admin_import.preview(csv)
+    assert "12 rows can be imported" in preview
+    assert "words created: 12" in admin_import.confirm(preview)
     imported = [word.english for word in services.words_search(text="word")]
     assert imported == [f"word {n:02d}" for n in range(12)]
     assert services.words_total() == 5 + 12
