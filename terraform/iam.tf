@@ -66,6 +66,13 @@ data "aws_iam_policy_document" "app" {
     }
   }
 
+  # The app queues the jobs it starts (langportal.jobs.queue finds the queue by name).
+  statement {
+    sid       = "JobsQueue"
+    actions   = ["sqs:GetQueueUrl", "sqs:SendMessage"]
+    resources = [aws_sqs_queue.jobs.arn]
+  }
+
   statement {
     sid = "UserPool"
     actions = [

@@ -37,6 +37,8 @@ locals {
     aws_dynamodb_table.groups,
     aws_dynamodb_table.hint_cache,
     aws_dynamodb_table.idempotency_keys,
+    aws_dynamodb_table.job_errors,
+    aws_dynamodb_table.jobs,
     aws_dynamodb_table.order_index,
     aws_dynamodb_table.rate_counters,
     aws_dynamodb_table.reviews,
@@ -74,6 +76,7 @@ locals {
     DJANGO_HSTS_SECONDS         = tostring(var.hsts_seconds)
     DYNAMODB_TABLE_PREFIX       = var.name_prefix
     MEDIA_BUCKET                = aws_s3_bucket.media.id
+    JOBS_QUEUE                  = aws_sqs_queue.jobs.name
     COGNITO_USER_POOL_ID        = aws_cognito_user_pool.main.id
     COGNITO_APP_CLIENT_IDS      = aws_cognito_user_pool_client.app.id
     AI_HINT_PROVIDERS           = var.ai_hint_providers
