@@ -66,6 +66,13 @@ data "aws_iam_policy_document" "app" {
     }
   }
 
+  # The app queues the jobs it starts (langportal.jobs.queue finds the queue by name).
+  statement {
+    sid       = "JobsQueue"
+    actions   = ["sqs:GetQueueUrl", "sqs:SendMessage"]
+    resources = [aws_sqs_queue.jobs.arn]
+  }
+
   statement {
     sid = "UserPool"
     actions = [
@@ -257,4 +264,81 @@ resource "aws_iam_role_policy" "streaks_lambda" {
   name   = "reset-streaks"
   role   = aws_iam_role.streaks_lambda.id
   policy = data.aws_iam_policy_document.streaks_lambda.json
+}
+
+resource "aws_iam_role" "jobs_lambda" {
+  name               = "${var.name_prefix}run-jobs"
+  description        = "langportal jobs Lambda"
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+  tags               = local.tags
+}
+
+# The jobs function takes its messages from the jobs queue and sends the next one when a
+# run stops for time; reads an import's file under imports/ and removes it once imported;
+# writes exports under exports/; and writes the job, its errors and what an import writes
+# (local.jobs_tables). It signs nothing: no secret key.
+data "aws_iam_policy_document" "jobs_lambda" {
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.main["jobs"].arn}:*"]
+  }
+
+  # Receive, delete and read the attributes: the event source mapping, with the role's
+  # rights. GetQueueUrl and SendMessage: the handler's next message.
+  statement {
+    sid = "JobsQueue"
+    actions = [
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:GetQueueAttributes",
+      "sqs:GetQueueUrl",
+      "sqs:SendMessage",
+    ]
+    resources = [aws_sqs_queue.jobs.arn]
+  }
+
+  statement {
+    sid       = "Tables"
+    actions   = local.dynamodb_item_actions
+    resources = flatten([for table in local.jobs_tables : [table.arn, "${table.arn}/index/*"]])
+  }
+
+  statement {
+    sid       = "ImportFiles"
+    actions   = ["s3:GetObject", "s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.media.arn}/imports/*"]
+  }
+
+  statement {
+    sid       = "ExportFiles"
+    actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]
+    resources = ["${aws_s3_bucket.media.arn}/exports/*"]
+  }
+
+  # Without ListBucket, S3 answers 403 instead of 404 for an import file that is gone
+  # (expired after imports_expiration_days, say), and the job's error would read as a
+  # missing permission.
+  statement {
+    sid       = "MediaBucket"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.media.arn]
+  }
+
+  statement {
+    sid       = "MediaEncryption"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [aws_kms_key.main.arn]
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = [local.kms_via_s3]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "jobs_lambda" {
+  name   = "run-jobs"
+  role   = aws_iam_role.jobs_lambda.id
+  policy = data.aws_iam_policy_document.jobs_lambda.json
 }

@@ -16,6 +16,7 @@ locals {
 
   media_function_name   = "${var.name_prefix}process-media"
   streaks_function_name = "${var.name_prefix}reset-streaks"
+  jobs_function_name    = "${var.name_prefix}run-jobs"
 
   # Every log group of the stack; the KMS key lets CloudWatch Logs use it for these only.
   log_groups = {
@@ -23,6 +24,7 @@ locals {
     api     = "/aws/apigateway/${var.name_prefix}api"
     media   = "/aws/lambda/${local.media_function_name}"
     streaks = "/aws/lambda/${local.streaks_function_name}"
+    jobs    = "/aws/lambda/${local.jobs_function_name}"
   }
 
   secret_key_parameter_arn = "arn:${local.partition}:ssm:${var.region}:${local.account_id}:parameter/${trimprefix(var.secret_key_parameter, "/")}"
@@ -35,6 +37,8 @@ locals {
     aws_dynamodb_table.groups,
     aws_dynamodb_table.hint_cache,
     aws_dynamodb_table.idempotency_keys,
+    aws_dynamodb_table.job_errors,
+    aws_dynamodb_table.jobs,
     aws_dynamodb_table.order_index,
     aws_dynamodb_table.rate_counters,
     aws_dynamodb_table.reviews,
@@ -43,6 +47,20 @@ locals {
     aws_dynamodb_table.students,
     aws_dynamodb_table.study_sessions,
     aws_dynamodb_table.word_stats,
+    aws_dynamodb_table.words,
+  ]
+
+  # The tables a run of a job uses: the jobs' own, and those an import writes through
+  # the vocabulary's services (words and groups, their order index, the id sequences,
+  # the audit, the idempotency keys). A new kind of job adds the tables it needs.
+  jobs_tables = [
+    aws_dynamodb_table.audit,
+    aws_dynamodb_table.groups,
+    aws_dynamodb_table.idempotency_keys,
+    aws_dynamodb_table.job_errors,
+    aws_dynamodb_table.jobs,
+    aws_dynamodb_table.order_index,
+    aws_dynamodb_table.sequences,
     aws_dynamodb_table.words,
   ]
 
@@ -58,6 +76,7 @@ locals {
     DJANGO_HSTS_SECONDS         = tostring(var.hsts_seconds)
     DYNAMODB_TABLE_PREFIX       = var.name_prefix
     MEDIA_BUCKET                = aws_s3_bucket.media.id
+    JOBS_QUEUE                  = aws_sqs_queue.jobs.name
     COGNITO_USER_POOL_ID        = aws_cognito_user_pool.main.id
     COGNITO_APP_CLIENT_IDS      = aws_cognito_user_pool_client.app.id
     AI_HINT_PROVIDERS           = var.ai_hint_providers
@@ -68,13 +87,18 @@ locals {
     TRUSTED_PROXY_HOPS = "2"
   }
 
-  # What each Lambda reads, and nothing more: neither signs anything, so neither gets
-  # the secret key (or its parameter's name); AWS_REGION is set by Lambda.
+  # What each Lambda reads, and nothing more: none signs anything, so none gets the
+  # secret key (or its parameter's name); AWS_REGION is set by Lambda.
   media_lambda_environment = {
     DYNAMODB_TABLE_PREFIX = var.name_prefix
     MEDIA_BUCKET          = aws_s3_bucket.media.id
   }
   streaks_lambda_environment = {
     DYNAMODB_TABLE_PREFIX = var.name_prefix
+  }
+  jobs_lambda_environment = {
+    DYNAMODB_TABLE_PREFIX = var.name_prefix
+    MEDIA_BUCKET          = aws_s3_bucket.media.id
+    JOBS_QUEUE            = aws_sqs_queue.jobs.name
   }
 }

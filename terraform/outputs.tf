@@ -54,9 +54,25 @@ output "autoscaling_group_name" {
 }
 
 output "lambda_functions" {
-  description = "Names of the media and streak Lambdas."
+  description = "Names of the media, streak and jobs Lambdas."
   value = {
     process_media = aws_lambda_function.process_media.function_name
     reset_streaks = aws_lambda_function.reset_streaks.function_name
+    run_jobs      = aws_lambda_function.run_jobs.function_name
   }
+}
+
+output "jobs_queue" {
+  description = "Name of the jobs queue (JOBS_QUEUE)."
+  value       = aws_sqs_queue.jobs.name
+}
+
+output "jobs_queue_url" {
+  description = "URL of the jobs queue."
+  value       = aws_sqs_queue.jobs.url
+}
+
+output "jobs_dead_letter_queue_url" {
+  description = "URL of the jobs queue's dead-letter queue (messages received ten times without their job finishing)."
+  value       = aws_sqs_queue.jobs_dlq.url
 }

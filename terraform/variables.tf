@@ -259,3 +259,25 @@ variable "streaks_lambda_concurrency" {
   type        = number
   default     = 1
 }
+
+variable "jobs_lambda_concurrency" {
+  description = "Reserved concurrency of the jobs Lambda: the most jobs running at once (2 or more; the queue's event source mapping keeps to it); -1 for none, and then the mapping still runs 2 at most."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.jobs_lambda_concurrency == -1 || (var.jobs_lambda_concurrency >= 2 && var.jobs_lambda_concurrency <= 1000)
+    error_message = "jobs_lambda_concurrency must be -1 or 2 to 1000 (the range of an SQS event source mapping's maximum concurrency)."
+  }
+}
+
+variable "jobs_lambda_memory" {
+  description = "Memory of the jobs Lambda, in MiB (its CPU grows with it)."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = var.jobs_lambda_memory >= 128 && var.jobs_lambda_memory <= 10240
+    error_message = "jobs_lambda_memory must be 128 to 10240 MiB."
+  }
+}
