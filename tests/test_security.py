@@ -760,7 +760,7 @@ def test_no_lambda_environment_holds_or_names_the_secret_key():
     locals_ = {
         name: value for module in TERRAFORM for block in module.get("locals", []) for name, value in block.items()
     }
-    assert len(functions) == 2
+    assert len(functions) == 3
     for function in functions.values():
         variables = function["environment"][0]["variables"]
         environment = locals_[variables.removeprefix("${local.").removesuffix("}")]
@@ -768,7 +768,7 @@ def test_no_lambda_environment_holds_or_names_the_secret_key():
         assert not [value for value in environment.values() if "secret" in value.lower()]
 
 
-@pytest.mark.parametrize("role", ["media_lambda", "streaks_lambda"])
+@pytest.mark.parametrize("role", ["media_lambda", "streaks_lambda", "jobs_lambda"])
 def test_no_lambda_role_can_read_the_secret_key(role):
     statements = terraform("data", "aws_iam_policy_document")[role]["statement"]
     actions = [action for statement in statements for action in statement["actions"]]

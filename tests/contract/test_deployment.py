@@ -66,12 +66,22 @@ def test_every_table_matches_its_model():
 
 def test_every_lambda_handler_named_in_terraform_exists():
     functions = blocks("aws_lambda_function")
-    assert len(functions) == 2
+    assert len(functions) == 3
     for function in functions.values():
         config = function["image_config"]
         command = (config[0] if isinstance(config, list) else config)["command"]
         module, name = command[0].rsplit(".", 1)
         assert callable(getattr(importlib.import_module(module), name)), command
+
+
+def test_the_jobs_queue_feeds_the_jobs_lambda_one_job_at_a_time():
+    """A run that is cut re-sends its message and reports a held job as a failed item:
+    the mapping must pass the handler's answer on, and a message must stay hidden for as
+    long as a run may last, or a second run would find the job held and fail it."""
+    (mapping,) = blocks("aws_lambda_event_source_mapping").values()
+    function, queue = blocks("aws_lambda_function")["run_jobs"], blocks("aws_sqs_queue")["jobs"]
+    assert mapping["function_response_types"] == ["ReportBatchItemFailures"] and mapping["batch_size"] == 1
+    assert queue["visibility_timeout_seconds"] > function["timeout"]
 
 
 def test_every_file_parses_and_every_variable_is_described():

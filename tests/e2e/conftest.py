@@ -371,3 +371,14 @@ def start_session():
         return response.json()
 
     return start
+
+
+def every_word(api) -> list[dict]:
+    """Every word, in English order, page by page."""
+    found, page = [], 1
+    while True:
+        body = api.get(f"/api/words?per_page=100&sort_by=english&page={page}").json()
+        found += body["items"]
+        if page >= body["pagination"]["total_pages"]:
+            return found
+        page += 1

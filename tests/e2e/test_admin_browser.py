@@ -11,7 +11,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from vocabulary.tests import samples
 
-from .conftest import ROOT
+from .conftest import ROOT, every_word
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -146,3 +146,32 @@ def test_signing_out(page, stack):
     expect(page.locator("body")).to_contain_text("Logged out")
     page.goto(f"{stack.url}/admin/vocabulary/words/")
     assert "/admin/login/" in page.url
+
+
+def test_an_import_runs_as_a_job_whose_progress_bar_moves_on_its_own(page, stack, teacher, tmp_path):
+    run = uuid.uuid4().hex[:6]
+    rows = "".join(f",輸入{n},ゆにゅう,,browser {run} {n:03d},noun,\n" for n in range(120))
+    upload = tmp_path / "browser-words.csv"
+    upload.write_text(f"id,japanese,kana,romaji,english,part_of_speech,group_ids\n{rows},,,,no japanese,,\n")
+    sign_in(page, stack, "teacher")
+    page.goto(f"{stack.url}/admin/vocabulary/words/import/")
+    page.set_input_files("#id_file", str(upload))
+    page.click("#import_form input[type=submit]")
+    expect(page.locator("#import-preview-summary")).to_contain_text("120 rows can be imported; 1 row has errors")
+    page.click("#import_confirm input[type=submit]")
+    expect(page.locator("#import-job .job-status")).to_have_text(re.compile("queued|running|done"))
+    shoot(page, "20-import-job")
+    expect(page.locator("#import-summary")).to_contain_text("rejected: 1, words created: 120", timeout=120_000)
+    bar = page.locator("#import-job progress.job-progress")
+    assert (bar.get_attribute("value"), bar.get_attribute("max")) == ("121", "121")
+    shoot(page, "21-import-done")
+    with page.expect_download() as download:
+        page.click("#import-errors")
+    report = download.value.path().read_text()
+    assert report.splitlines()[0] == "row,error,entry" and "no japanese" in report
+    page.goto(f"{stack.url}/admin/vocabulary/imports/")
+    expect(page.locator("tr.import-job").first).to_contain_text("browser-words.csv")
+    expect(page.locator("tr.import-job .job-status").first).to_have_text("done")
+    shoot(page, "22-imports")
+    for word in (word for word in every_word(teacher) if run in word["english"]):  # the stack is shared
+        assert teacher.delete(f"/api/words/{word['id']}").status_code == 204

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from .conftest import AdminBrowser
+from .conftest import AdminBrowser, every_word
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -41,14 +41,3 @@ def test_an_import_of_new_words_adds_exactly_those_words(stack, teacher_admin, t
     assert [word["english"] for word in imported] == [f"import {run} {n:02d}" for n in range(15)]
     for word in imported:  # the stack is shared: other tests count the starter vocabulary
         assert teacher.delete(f"/api/words/{word['id']}").status_code == 204
-
-
-def every_word(api) -> list[dict]:
-    """Every word, in English order, page by page."""
-    found, page = [], 1
-    while True:
-        body = api.get(f"/api/words?per_page=100&sort_by=english&page={page}").json()
-        found += body["items"]
-        if page >= body["pagination"]["total_pages"]:
-            return found
-        page += 1
