@@ -2,7 +2,9 @@
 
 A job runs until the invocation's time is nearly spent, then queues itself again. A job
 another run still holds is reported as a failed item, so SQS delivers its message again
-after the visibility timeout, when that run has finished or its lease has run out.
+after the visibility timeout, when that run has finished or its lease has run out. A run
+that DynamoDB stops (down, or busy past our retries) frees the job and queues it again a
+few seconds later.
 """
 
 import os
@@ -12,10 +14,12 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "langportal.settings")
 django.setup()
 
-from langportal.jobs import queue, services  # noqa: E402 (needs Django set up)
+from langportal.errors import Unavailable  # noqa: E402 (needs Django set up)
+from langportal.jobs import queue, services  # noqa: E402
 from langportal.jobs.repositories import UNFINISHED  # noqa: E402
 
 MARGIN_SECONDS = 30  # left of an invocation for the last save and the next message
+RETRY_DELAY_SECONDS = 10  # before a run that DynamoDB stopped goes on
 
 
 def run_jobs(event, context) -> dict:
@@ -23,7 +27,11 @@ def run_jobs(event, context) -> dict:
     for record in event.get("Records", []):
         (job_id,) = queue.job_ids({"Records": [record]})
         seconds = context.get_remaining_time_in_millis() / 1000 - MARGIN_SECONDS
-        job = services.job_run(job_id, seconds=max(seconds, 0))  # at least one save of progress
+        try:
+            job = services.job_run(job_id, seconds=max(seconds, 0))  # at least one save of progress
+        except Unavailable:  # DynamoDB down or too busy, past our retries: go on in a while
+            queue.send(job_id, delay_seconds=RETRY_DELAY_SECONDS)
+            continue
         if job.status not in UNFINISHED:
             continue
         if job.lease_until is None:

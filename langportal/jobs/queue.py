@@ -17,10 +17,13 @@ def queue_url() -> str:
         return aws.client("sqs").get_queue_url(QueueName=settings.JOBS_QUEUE)["QueueUrl"]
 
 
-def send(job_id: str) -> None:
-    """Ask for a run of the job. Sent twice, it runs once: a run takes the job's lease."""
+def send(job_id: str, *, delay_seconds: int = 0) -> None:
+    """Ask for a run of the job (after `delay_seconds`). Sent twice, it runs once: a run
+    takes the job's lease."""
     with aws.unavailable_on_outage("The jobs queue"):
-        aws.client("sqs").send_message(QueueUrl=queue_url(), MessageBody=json.dumps({"job_id": job_id}))
+        aws.client("sqs").send_message(
+            QueueUrl=queue_url(), MessageBody=json.dumps({"job_id": job_id}), DelaySeconds=delay_seconds
+        )
 
 
 def job_ids(event: dict) -> list[str]:

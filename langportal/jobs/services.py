@@ -13,6 +13,7 @@ made from the job and the row, so it is written once.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections import Counter
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from itertools import islice
+from typing import TypeVar
 
 from django.utils import timezone
 from ulid import ULID
@@ -29,11 +31,12 @@ from langportal.jobs import queue
 from langportal.jobs import repositories as repo
 from langportal.jobs.kinds import RowRejected, work_for
 from langportal.jobs.repositories import DONE, FAILED, QUEUED, UNFINISHED, Job, LeaseLost, RowError
-from langportal.storage.retry import resending
+from langportal.storage.retry import resending, retrying
 
 LEASE = timedelta(minutes=2)  # longer than a save takes; a dead run frees its job after it
 SAVE_EVERY_ROWS = 100
 SAVE_EVERY_SECONDS = 2.0
+T = TypeVar("T")
 REJECTED = "rejected"
 
 __all__ = [
@@ -132,7 +135,7 @@ def job_run(
     another run holds, or that has finished, is returned as it is."""
     stop_at = clock() + seconds
     owner = str(ULID())
-    job = repo.job_claim(job_id, owner=owner, now=now(), until=now() + LEASE)
+    job = _persistently(lambda: repo.job_claim(job_id, owner=owner, now=now(), until=now() + LEASE))
     if job is None:
         return job_get(job_id=job_id)
     run = _Run(job, owner, now)
@@ -141,7 +144,8 @@ def job_run(
     except LeaseLost:
         return job_get(job_id=job_id)
     except Unavailable:
-        raise  # progress so far is saved; the queue delivers the message again
+        run.release()  # progress so far is saved; the next run need not wait for the lease
+        raise
     except DomainError as error:  # the input cannot be read, say: the job cannot go on
         return run.fail(error.message)
 
@@ -185,11 +189,23 @@ class _Run:
         if errors:
             repo.job_errors_put(job.id, errors)
         lease = self.now() + LEASE if until is True else until
-        self.job = repo.job_advance(job, owner=self.owner, now=self.now(), until=lease)
+        self.job = _persistently(lambda: repo.job_advance(job, owner=self.owner, now=self.now(), until=lease))
         return self.job
+
+    def release(self) -> None:
+        """End this run's lease at its last save, if DynamoDB lets us: a run that cannot
+        go on frees its job for the next at once."""
+        with contextlib.suppress(Unavailable, LeaseLost):
+            self._save(self.job, [], until=None)
 
     def fail(self, message: str) -> Job:
         return self._save(replace(self.job, status=FAILED, message=message), [], until=None)
+
+
+def _persistently(write: Callable[[], T]) -> T:
+    """A write of the job's own record (a claim, a save: each the same when repeated),
+    tried again while it loses a race or DynamoDB is unavailable."""
+    return resending(lambda: retrying(write))
 
 
 def _why(error: DomainError) -> str:

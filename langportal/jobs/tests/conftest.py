@@ -3,22 +3,27 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from langportal.errors import Unavailable
 from langportal.jobs import kinds
 from langportal.jobs.kinds import RowRejected, Work
 
 
 class Rows:
     """A kind of job for these tests: its rows are the job's options["rows"]; a row that
-    says "bad" is rejected, and `applied` records every row applied, in order."""
+    says "bad" is rejected, and `applied` records every row applied, in order. The run
+    dies at row `die_at` (once), and finds DynamoDB down at row `unavailable_at`."""
 
     def __init__(self):
         self.applied: list[int] = []
         self.die_at: int | None = None
+        self.unavailable_at: int | None = None
 
     def apply(self, job, number: int, row: dict) -> str:
         if number == self.die_at:
             self.die_at = None
             raise SystemExit("the worker was killed")
+        if number == self.unavailable_at:
+            raise Unavailable("DynamoDB is unavailable.")
         self.applied.append(number)
         if row.get("bad"):
             raise RowRejected("This row says it is bad.", details={"bad": ["Leave it out."]})

@@ -1,15 +1,17 @@
 """Jobs run outside the request, resume where they stopped and count each row once."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 
 from langportal import aws
-from langportal.errors import Unavailable
+from langportal.errors import Contended, Unavailable
 from langportal.jobs import queue, services, worker
 from langportal.jobs.kinds import UnknownKind
 from langportal.jobs.lambdas import run_jobs
 from langportal.jobs.services import LEASE, SAVE_EVERY_ROWS
+from langportal.storage import retry
 
 
 def start(rows: list[dict], **options):
@@ -133,3 +135,33 @@ def test_the_local_worker_runs_a_queued_job_and_takes_its_message(rows_kind):
     assert worker.poll_once() == 1
     assert services.job_get(job_id=job.id).status == "done"
     assert (worker.poll_once(), queued()) == (0, [])
+
+
+def test_a_save_that_loses_a_race_is_tried_again(rows_kind, monkeypatch):
+    real, lost = services.repo.job_advance, []
+
+    def advance(*arguments, **options):
+        if len(lost) < 2:  # another writer's transaction holds the item, twice
+            lost.append(True)
+            raise Contended()
+        return real(*arguments, **options)
+
+    monkeypatch.setattr(services.repo, "job_advance", advance)
+    job = start([{"n": n} for n in range(1, 6)])
+    assert services.job_run(job.id, seconds=60).status == "done"
+    assert lost == [True, True]
+
+
+def test_a_run_that_dynamodb_stops_frees_its_job_and_goes_on_later(rows_kind, monkeypatch):
+    monkeypatch.setattr(retry, "time", SimpleNamespace(sleep=lambda seconds: None))  # no real backoff
+    job = start([{"n": n} for n in range(1, SAVE_EVERY_ROWS + 31)])
+    queued()  # the start's message, taken
+    rows_kind.unavailable_at = SAVE_EVERY_ROWS + 10
+    assert run_jobs(event(job.id), Invocation(seconds=600)) == {"batchItemFailures": []}
+    stopped = services.job_get(job_id=job.id)
+    assert (stopped.status, stopped.done, stopped.lease_until) == ("running", SAVE_EVERY_ROWS, None)
+    attributes = aws.client("sqs").get_queue_attributes(QueueUrl=queue.queue_url(), AttributeNames=["All"])
+    assert attributes["Attributes"]["ApproximateNumberOfMessagesDelayed"] == "1"
+    rows_kind.unavailable_at = None
+    finished = services.job_run(job.id, seconds=60)  # the next run, claiming at once
+    assert (finished.status, finished.counts) == ("done", {"counted": SAVE_EVERY_ROWS + 30})
