@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from langportal.admin_site import error_headers
 from langportal.api.uploads import SizeLimitUploadHandler, check_content_length
 from langportal.errors import DomainError, InvalidInput
+from langportal.ids import is_ulid
 from langportal.paging import PER_PAGE_MAX, Page
 from vocabulary import services
 
@@ -24,13 +25,27 @@ def context(request, **values) -> dict:
     return {**admin.site.each_context(request), **values}
 
 
-def history(events: list, summary: Callable[[dict], str]) -> list[dict]:
-    """Audit events as the history table shows them: each side of a change in a few words."""
+def history(request, read: Callable[..., list], summary: Callable[[dict], str]) -> dict:
+    """A page of audit events as the history table shows them, newest first, each side of
+    a change in a few words: PER_PAGE events older than `?history_before=` (an event's
+    id), with the link to the older ones when there are more."""
+    before = request.GET.get("history_before")
+    if before is not None and not is_ulid(before):
+        raise InvalidInput("history_before must be the id of a change.")
+    events = read(limit=PER_PAGE + 1, before=before)
+    query = request.GET.copy()
+    query.pop("history_before", None)
+    newest = f"?{query.urlencode()}#history" if before else None
+    older = None
+    if len(events) > PER_PAGE:
+        query["history_before"] = events[PER_PAGE - 1].id
+        older = f"?{query.urlencode()}#history"
 
     def describe(record: dict | None) -> str:
         return summary(record) if record else ""
 
-    return [asdict(event) | {"before": describe(event.before), "after": describe(event.after)} for event in events]
+    shown = [asdict(event) | {"before": describe(event.before), "after": describe(event.after)} for event in events]
+    return {"events": shown[:PER_PAGE], "older": older, "newest": newest}
 
 
 PER_PAGE = 50  # what a listing page of the admin shows

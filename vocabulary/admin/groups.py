@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from operator import itemgetter
 
 from django import forms
@@ -91,7 +92,7 @@ def group_change(request, group_id: str):
             add=add,
             page=page,
             pages=page_links(request, page),
-            history=history(services.group_history(group_id=group_id), itemgetter("name")),
+            history=history(request, functools.partial(services.group_history, group_id=group_id), itemgetter("name")),
         ),
         **refusal(refused),
     )

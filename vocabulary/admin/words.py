@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 
 from django import forms
@@ -265,7 +266,7 @@ def word_change(request, word_id: str):
             word=word,
             audio_url=services.media_url(word.audio_key),
             image_url=services.media_url(word.thumbnail_key or word.image_key),
-            history=history(services.word_history(word_id=word_id), _word_summary),
+            history=history(request, functools.partial(services.word_history, word_id=word_id), _word_summary),
         ),
         **refusal(refused),
     )

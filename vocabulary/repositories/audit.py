@@ -54,10 +54,12 @@ def audit_action(old: Record | None, new: Record | None) -> str:
     return "create" if old is None else "delete" if new is None else "update"
 
 
-def audit_events(subject: str, *, limit: int = 50) -> list[AuditEvent]:
-    """The latest changes to one subject ("word:12"), newest first."""
+def audit_events(subject: str, *, limit: int = 50, before: str | None = None) -> list[AuditEvent]:
+    """The latest changes to one subject ("word:12"), newest first: those older than the
+    event `before`, when given (event ids are ULIDs, in time order)."""
+    older = AuditEventModel.event_id < before if before else None
     with dynamodb_errors():
-        items = AuditEventModel.query(subject, scan_index_forward=False, limit=limit, consistent_read=True)
+        items = AuditEventModel.query(subject, older, scan_index_forward=False, limit=limit, consistent_read=True)
         return [
             AuditEvent(
                 item.event_id,

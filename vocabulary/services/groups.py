@@ -76,6 +76,6 @@ def group_word_ids(*, group_id: str, offset: int, limit: int) -> list[str]:
     return repo.group_word_ids(group_id, offset=offset, limit=limit)
 
 
-def group_history(*, group_id: str, limit: int = 50) -> list[repo.AuditEvent]:
-    """Who created, renamed or deleted a group and when, newest first."""
-    return repo.audit_events(f"group:{group_id}", limit=limit)
+def group_history(*, group_id: str, limit: int = 50, before: str | None = None) -> list[repo.AuditEvent]:
+    """Who created, renamed or deleted a group and when, newest first (older than the event `before`)."""
+    return repo.audit_events(f"group:{group_id}", limit=limit, before=before)

@@ -67,9 +67,9 @@ def word_find(*, japanese: str) -> Word | None:
     return found[0] if found else None
 
 
-def word_history(*, word_id: str, limit: int = 50) -> list[repo.AuditEvent]:
-    """Who changed a word, how and when, newest first."""
-    return repo.audit_events(f"word:{word_id}", limit=limit)
+def word_history(*, word_id: str, limit: int = 50, before: str | None = None) -> list[repo.AuditEvent]:
+    """Who changed a word, how and when, newest first (older than the event `before`)."""
+    return repo.audit_events(f"word:{word_id}", limit=limit, before=before)
 
 
 def words_search(*, text: str, limit: int = 100) -> list[Word]:

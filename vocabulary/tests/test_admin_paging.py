@@ -136,3 +136,23 @@ def test_exporting_a_search_past_what_it_shows_is_refused(teacher_browser, big_g
     response = teacher_browser.get("/admin/vocabulary/words/export.csv", {"q": "word 10"})
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert sorted(row["english"] for row in rows) == [f"word {number}" for number in range(100, WORDS)]
+
+
+def history_rows(html: str) -> list[str]:
+    table = html.split('id="history"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r"<tr><td>[^<]*</td><td>[^<]*</td><td>(\w+)</td>\s*<td>[^<]*</td><td>([^<]*)</td>", table)
+
+
+def test_a_words_history_past_one_page_links_to_the_older_changes(teacher_browser, words):
+    word = services.word_find(japanese="学校")
+    for number in range(51):
+        services.word_update(word_id=word.id, english=f"school {number:02d}", actor="sensei")
+    url = f"/admin/vocabulary/words/{word.id}/change/"
+    first = teacher_browser.get(url).content.decode()
+    assert len(history_rows(first)) == 50 and history_rows(first)[0] == ("update", "学校 · gakkou · school 50")
+    older = re.search(r'href="([^"]+)" id="history-older"', first)[1].replace("&amp;", "&")
+    second = teacher_browser.get(f"{url}{older.split('#')[0]}").content.decode()
+    assert history_rows(second) == [("update", "学校 · gakkou · school 00")]  # the 51st change
+    assert 'id="history-older"' not in second
+    assert 'id="history-newest"' in second and 'id="history-newest"' not in first
+    assert teacher_browser.get(f"{url}?history_before=nope").status_code == 400
