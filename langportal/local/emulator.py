@@ -34,18 +34,24 @@ from langportal.local.strict import StrictConfig, StrictDynamoDB
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per emulator request is noise
 
-SERVICES = ("dynamodb", "s3", "cognito-idp")
+SERVICES = ("dynamodb", "s3", "cognito-idp", "sqs")  # sqs: a queued job is still queued after a restart
 
 
 transactions.install()  # transactions that cost what they write, not what their tables hold
 
 
+_NEW_LOCKS = {type(threading.Lock()): threading.Lock, type(threading.RLock()): threading.RLock}
+
+
 class _StatePickler(pickle.Pickler):
-    """Cognito pools hold their signing key as an object pickle cannot copy."""
+    """Cognito pools hold their signing key as an object pickle cannot copy, and SQS
+    queues their locks: a key is kept as its JSON, a lock comes back as a new one."""
 
     def reducer_override(self, obj):
         if isinstance(obj, RSAKey):
             return RSAKey.import_key, (obj.as_dict(private=True),)
+        if type(obj) in _NEW_LOCKS:
+            return _NEW_LOCKS[type(obj)], ()
         return NotImplemented
 
 

@@ -205,8 +205,10 @@ def _interrupt(signum, frame) -> None:
 
 
 def stop(process: subprocess.Popen) -> None:
+    """Stop a child gracefully: SIGTERM, which gunicorn and the jobs worker both handle
+    (SIGINT is ignored by a stack started in the background, and so by its children)."""
     if process.poll() is None:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
