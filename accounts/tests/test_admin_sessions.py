@@ -1,6 +1,7 @@
 """Admin sessions: server-side, ended everywhere by signing out, bound to Cognito."""
 
 import hashlib
+import time
 
 import boto3
 import pytest
@@ -8,8 +9,8 @@ from botocore.stub import Stubber
 from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
 
-from accounts import cognito
-from accounts.models import AdminSessionModel
+from accounts import admin_access, cognito
+from accounts.models import AdminSessionModel, User
 from accounts.sessions import SessionStore
 from langportal import aws
 from langportal.local.strict import Fault
@@ -39,13 +40,37 @@ def test_a_disabled_teacher_is_signed_out_when_the_check_is_due(teacher_browser,
 
 
 @pytest.mark.django_db
+def test_the_check_falls_due_exactly_when_the_interval_has_passed(teacher_browser, aws, settings, monkeypatch):
+    settings.ADMIN_COGNITO_RECHECK_SECONDS = 60
+    signed_in_at = time.time()
+    boto3.client("cognito-idp", region_name=settings.AWS_REGION).admin_disable_user(
+        UserPoolId=aws.pool_id, Username="sensei"
+    )
+    monkeypatch.setattr(admin_access.time, "time", lambda: signed_in_at + 59)
+    assert teacher_browser.get("/admin/").status_code == 200  # not due: Cognito is not asked
+    monkeypatch.setattr(admin_access.time, "time", lambda: signed_in_at + 60 + 1)
+    assert teacher_browser.get("/admin/")["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.django_db
 def test_a_check_cognito_cannot_answer_refuses_with_503_and_keeps_the_session(teacher_browser):
     with Stubber(aws.client("cognito-idp")) as stub:
         stub.add_client_error("list_users", "InternalErrorException", http_status_code=500)
         refused = teacher_browser.post("/admin/vocabulary/groups/", {"name": "Made while Cognito was down"})
     assert refused.status_code == 503 and refused["Retry-After"] == str(settings.AWS_RETRY_AFTER)
     assert "Made while Cognito was down" not in group_names()
+    assert "sensei" not in refused.content.decode()  # the error page shows no one as signed in
     assert teacher_browser.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_expired_session_reads_as_none_and_gets_a_new_key(aws):
+    session = SessionStore()
+    session["step"] = 1
+    session.set_expiry(-1)  # ended a second ago; DynamoDB's TTL deletes such items only within days
+    session.create()
+    expired = SessionStore(session.session_key)
+    assert expired.load() == {} and expired.session_key is None
 
 
 @pytest.mark.django_db
@@ -55,6 +80,7 @@ def test_a_session_deleted_meanwhile_is_not_saved_back(aws):
     session.create()
     meanwhile = SessionStore(session.session_key)
     meanwhile["step"] = 2
+    assert SessionStore().exists(session.session_key)
     session.delete()
     with pytest.raises(UpdateError):
         meanwhile.save()
@@ -98,3 +124,20 @@ def test_signing_out_while_the_session_is_contended_still_ends_it(strict_dynamod
     copied = browser_copy(teacher_browser)
     assert teacher_browser.post("/admin/logout/").status_code == 200
     assert copied.get("/admin/").status_code == 302
+
+
+def test_a_save_that_meets_a_transaction_on_its_session_is_made_again(strict_dynamodb, teacher_browser, settings):
+    settings.ADMIN_COGNITO_RECHECK_SECONDS = 0  # every page stores the time of its check
+    strict_dynamodb.configure(conflict=Fault(1.0, limit=2, operations=frozenset({"PutItem"})))
+    assert teacher_browser.get("/admin/").status_code == 200
+    assert strict_dynamodb.faults["conflict"] == 2
+
+
+@pytest.mark.django_db
+def test_a_teacher_made_admin_in_cognito_is_one_in_the_admin_at_the_next_check(teacher_browser, aws, settings):
+    boto3.client("cognito-idp", region_name=settings.AWS_REGION).admin_add_user_to_group(
+        UserPoolId=aws.pool_id, Username="sensei", GroupName="admins"
+    )
+    settings.ADMIN_COGNITO_RECHECK_SECONDS = 0
+    assert teacher_browser.get("/admin/").status_code == 200
+    assert User.objects.get(username="sensei").is_superuser
