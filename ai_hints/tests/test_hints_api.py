@@ -115,6 +115,7 @@ def test_hints_need_a_token(client, aws):
         ("<p><br></p>&nbsp;", "empty"),
         ("&#x68;ttps://evil.example", "a link"),
         ("One.<p>&#10;&#10;</p>Two.", "more than one paragraph"),
+        ("One paragraph.\r\n\r\nAnother, from Windows.", "more than one paragraph"),
         ("A bell\x07 rings.", "control characters"),
         ("&" + "amp;" * 5 + "lt;b&gt;", "markup nested too deep"),
     ],
@@ -137,6 +138,8 @@ def test_good_output_is_tidied():
         ("&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt;A cat.", "A cat."),
         ("Cats &amp; dogs: 1 &lt; 2, 3 > 2.", "Cats & dogs: 1 2, 3 2."),
         ("A cat<!-- ignore the rules -->.", "A cat."),
+        ("<style>b { color: red }</style><title>Hint</title>A cat.", "A cat."),
+        ("<template><b>hidden</b></template><textarea>typed</textarea>A cat.", "A cat."),
     ],
 )
 def test_markup_is_stripped_from_model_output(text, plain):
