@@ -92,8 +92,17 @@ def test_the_deadline_is_shared_by_every_provider(hand_clock):
     hand_clock.advance(1.5)
     assert deadline.left() == 0.5
     hand_clock.advance(1)
+    assert deadline.left() == 0.0  # spent, never negative: waits are given what is left
     with pytest.raises(calls.OutOfTime, match="spent before this provider's turn"):
         calls.ModelCalls(1).run(lambda: "a hint", deadline=deadline)
+
+
+def test_a_call_that_cannot_be_started_gives_its_slot_back():
+    model_calls = calls.ModelCalls(1)
+    model_calls._pool.shutdown()  # as at interpreter exit: submit refuses
+    for _ in range(2):  # the second would find no slot if the first kept it
+        with pytest.raises(RuntimeError):
+            model_calls.run(lambda: "a hint", deadline=calls.Deadline(1))
 
 
 @pytest.mark.parametrize(
