@@ -37,6 +37,7 @@ from django.conf import settings
 
 from langportal.api.errors import plain_errors
 from langportal.errors import InvalidInput
+from langportal.ids import is_id
 from vocabulary.serializers import DocumentGroup, DocumentWord
 
 CSV_COLUMNS = ("id", "japanese", "kana", "romaji", "english", "part_of_speech", "group_ids")
@@ -269,7 +270,7 @@ def json_outline(stream: BinaryIO, limits: DocumentLimits) -> Outline:
             if prefix in ("groups.item", "words.item") and event not in ("map_key", "end_map", "end_array"):
                 counts[prefix.split(".")[0]] += 1
                 limits.check_rows(sum(counts.values()))
-            if prefix in ("groups.item.id", "words.item.id") and re.fullmatch(r"[0-9]{1,12}", str(value)):
+            if prefix in ("groups.item.id", "words.item.id") and is_id(str(value)):
                 kind = prefix.split(".")[0][:-1]
                 largest[kind] = max(largest.get(kind, 0), int(str(value)))
     except ijson.JSONError as error:

@@ -3,7 +3,8 @@ started from the admin's Imports page or `manage.py import_words`, run by the jo
 or the local worker. Above the services like the other doors, below the admin and
 commands that start it.
 
-`import_job_start` stores the file in S3 and starts the job. The job reads the file (CSV
+`import_file_store` stores the file in S3 and `import_job_start` starts its job, whose id
+is the file's. The job reads the file (CSV
 with the export's columns, or a JSON vocabulary document) back as a stream, a row at a
 time: groups first, then words. `prepare` reads it through once, to check its shape,
 count its rows and reserve the ids it gives; each row is then checked by the API's
@@ -24,6 +25,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from ulid import ULID
 
+from langportal.ids import is_id
 from langportal.jobs import services as jobs
 from langportal.jobs.kinds import RowRejected, Work, register
 from langportal.jobs.repositories import Job
@@ -109,7 +111,7 @@ def _prepare(job: Job) -> int:
     with closing(object_stream(job.input_key)) as stream:
         for row in documents.csv_stream(stream, limits):
             rows += 1
-            if str(row.get("id", "")).isdigit():
+            if is_id(row.get("id")):
                 largest = max(largest or 0, int(row["id"]))
     import_ids_reserve(word_id=largest)
     return rows

@@ -4,14 +4,14 @@ left out as a CSV; the Imports page lists the jobs."""
 
 from __future__ import annotations
 
-import csv
+import itertools
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.files.base import ContentFile
-from django.http import Http404, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,7 +21,7 @@ from langportal.ids import is_ulid
 from langportal.jobs import services as jobs
 from vocabulary import documents, services
 from vocabulary import jobs as vocabulary_jobs
-from vocabulary.admin.common import PER_PAGE, bounded_upload
+from vocabulary.admin.common import PER_PAGE, bounded_upload, csv_download
 from vocabulary.admin.common import context as _context
 from vocabulary.admin.common import import_limit as _import_limit
 
@@ -149,23 +149,11 @@ def import_job_errors(request, job_id: str):
     """The rows a job left out, with why, as a CSV safe to open in a spreadsheet (each
     row as JSON starts with "{", and a message never like a formula; quoted all the same)."""
     job = _job_or_404(job_id)
-    writer = csv.writer(Echo())
-
-    def rows():
-        yield writer.writerow(["row", "error", "entry"])
-        for error in jobs.job_errors(job_id=job.id):
-            yield writer.writerow([error.row, *map(documents.spreadsheet_text, (error.message, error.fields))])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{job.id}-errors.csv"'
-    return response
-
-
-class Echo:
-    """A file for csv.writer that hands each written line back."""
-
-    def write(self, line: str) -> str:
-        return line
+    rows = (
+        [error.row, *map(documents.spreadsheet_text, (error.message, error.fields))]
+        for error in jobs.job_errors(job_id=job.id)
+    )
+    return csv_download(f"import-{job.id}-errors.csv", itertools.chain([["row", "error", "entry"]], rows))
 
 
 def _job_or_404(job_id: str):

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
+import itertools
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,6 +24,7 @@ from vocabulary.admin.common import (
     PER_PAGE,
     bounded_upload,
     context,
+    csv_download,
     every_page,
     groups_all,
     history,
@@ -114,26 +114,13 @@ def words_export(request):
     if more:  # an export that looks whole but is not would be worse than none
         raise InvalidInput(f"The search matches more than {SEARCH_SHOWN} words: narrow it, or export without one.")
 
-    def rows():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(documents.CSV_COLUMNS)
-        if query:
-            batches = [matches]
-        else:
-            pages = every_page(services.words_list, sort_by=sort_by, descending=descending, group_id=group_id)
-            batches = (page.items for page in pages)
-        for words in batches:
-            for word in words:
-                writer.writerow(documents.csv_row(word))
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        yield buffer.getvalue()
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="words.csv"'
-    return response
+    if query:
+        batches = [matches]
+    else:
+        pages = every_page(services.words_list, sort_by=sort_by, descending=descending, group_id=group_id)
+        batches = (page.items for page in pages)
+    rows = (documents.csv_row(word) for words in batches for word in words)
+    return csv_download("words.csv", itertools.chain([documents.CSV_COLUMNS], rows))
 
 
 # --- words: add, change, delete ------------------------------------------------------
