@@ -1,5 +1,5 @@
 """Importing words in the admin: a CSV or JSON file is previewed row by row, then imported
-by a job (vocabulary.jobs), whose page shows its progress live and offers the rows it
+by a job (vocabulary.jobs.imports), whose page shows its progress live and offers the rows it
 left out as a CSV; the Imports page lists the jobs."""
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from langportal.errors import InvalidInput
 from langportal.ids import is_ulid
 from langportal.jobs import services as jobs
 from vocabulary import documents, services
-from vocabulary import jobs as vocabulary_jobs
 from vocabulary.admin.common import PER_PAGE, bounded_upload, csv_download
 from vocabulary.admin.common import context as _context
 from vocabulary.admin.common import import_limit as _import_limit
+from vocabulary.jobs import imports as word_imports
 
 IMPORT_SALT = "vocabulary.admin.import"
 
@@ -88,7 +88,7 @@ def words_import(request):
         except InvalidInput as error:
             form.add_error("file", error.message)
         else:
-            key = vocabulary_jobs.import_file_store(name=upload.name, file=ContentFile(data))
+            key = word_imports.import_file_store(name=upload.name, file=ContentFile(data))
             token = signing.dumps({"key": key, "name": upload.name}, salt=IMPORT_SALT)
     return TemplateResponse(
         request,
@@ -112,7 +112,7 @@ def _import_start(request, token: str):
     except signing.BadSignature:
         messages.error(request, "That import has expired; upload the file again.")
         return HttpResponseRedirect(reverse("admin:vocabulary_import"))
-    job = vocabulary_jobs.import_job_start(
+    job = word_imports.import_job_start(
         name=upload["name"], key=upload["key"], actor=request.user.username, actor_id=request.user.sub
     )
     return HttpResponseRedirect(reverse("admin:vocabulary_import_job", args=[job.id]))
@@ -160,7 +160,7 @@ def _job_or_404(job_id: str):
     if not is_ulid(job_id):
         raise Http404("No such import.")
     job = jobs.job_get(job_id=job_id)
-    if job.kind != vocabulary_jobs.IMPORT_WORDS:
+    if job.kind != word_imports.IMPORT_WORDS:
         raise Http404("No such import.")
     return job
 

@@ -1,4 +1,4 @@
-"""Import jobs (vocabulary.jobs): a file read back from S3 row by row, each row imported
+"""Import jobs (vocabulary.jobs.imports): a file read back from S3 row by row, each row imported
 by the one import rule, exactly once however often the job is cut and run again."""
 
 import json
@@ -9,14 +9,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from langportal.jobs import services as jobs
-from vocabulary import jobs as vocabulary_jobs
 from vocabulary import services
+from vocabulary.jobs import imports as word_imports
 
 
 def start(content: str | bytes, name: str = "words.csv"):
     data = content.encode() if isinstance(content, str) else content
-    key = vocabulary_jobs.import_file_store(name=name, file=ContentFile(data))
-    return vocabulary_jobs.import_job_start(name=name, key=key, actor="sensei", actor_id="sensei-sub")
+    key = word_imports.import_file_store(name=name, file=ContentFile(data))
+    return word_imports.import_job_start(name=name, key=key, actor="sensei", actor_id="sensei-sub")
 
 
 def run(job, **when):
@@ -38,17 +38,17 @@ def kill_after(monkeypatch):
 
     def arm(number: int):
         calls = {"rows": 0}
-        real = vocabulary_jobs.import_entry
+        real = word_imports.import_entry
 
         def entry(**arguments):
             outcome = real(**arguments)
             calls["rows"] += 1
             if calls["rows"] == number:
-                monkeypatch.setattr(vocabulary_jobs, "import_entry", real)
+                monkeypatch.setattr(word_imports, "import_entry", real)
                 raise Killed()
             return outcome
 
-        monkeypatch.setattr(vocabulary_jobs, "import_entry", entry)
+        monkeypatch.setattr(word_imports, "import_entry", entry)
 
     return arm
 
@@ -144,7 +144,7 @@ def test_a_file_with_more_rows_than_a_job_takes_fails_before_any_row(aws, settin
 
 def test_the_file_is_read_as_a_stream_and_deleted_once_imported(aws, monkeypatch):
     reads = []
-    real = vocabulary_jobs.object_stream
+    real = word_imports.object_stream
 
     def stream(key):
         body = real(key)
@@ -157,7 +157,7 @@ def test_the_file_is_read_as_a_stream_and_deleted_once_imported(aws, monkeypatch
         body.read = read
         return body
 
-    monkeypatch.setattr(vocabulary_jobs, "object_stream", stream)
+    monkeypatch.setattr(word_imports, "object_stream", stream)
     job = start(csv_of(150))
     finished = run(job)
     assert finished.counts == {"words created": 150}

@@ -8,10 +8,10 @@ from django.core.files.base import ContentFile
 
 from langportal.jobs import services as jobs
 from langportal.models import IdempotencyKeyModel
-from vocabulary import jobs as vocabulary_jobs
 from vocabulary import repositories as repo
 from vocabulary import services
 from vocabulary.documents import document_rows
+from vocabulary.jobs import imports as word_imports
 
 
 def checked(*, groups=(), words=()) -> dict:
@@ -24,8 +24,8 @@ def checked(*, groups=(), words=()) -> dict:
 def import_job(document: dict, *, actor_id: str = "sensei-sub"):
     """Import a JSON document as the admin and `manage.py import_words` do: a job, run to its end."""
     data = json.dumps(document, ensure_ascii=False).encode()
-    key = vocabulary_jobs.import_file_store(name="w.json", file=ContentFile(data))
-    job = vocabulary_jobs.import_job_start(name="w.json", key=key, actor="sensei", actor_id=actor_id)
+    key = word_imports.import_file_store(name="w.json", file=ContentFile(data))
+    job = word_imports.import_job_start(name="w.json", key=key, actor="sensei", actor_id=actor_id)
     return jobs.job_run(job.id, seconds=600)
 
 

@@ -8,7 +8,7 @@ from tqdm import tqdm
 
 from langportal.errors import Unavailable
 from langportal.jobs import services as jobs
-from vocabulary import jobs as vocabulary_jobs
+from vocabulary.jobs import imports as word_imports
 
 RUN_SECONDS = 5.0  # of one run here, between two looks at the progress bar
 SHOWN_ERRORS = 20
@@ -33,15 +33,15 @@ class Command(BaseCommand):
         if file.stat().st_size > settings.IMPORT_JOB_MAX_BYTES:
             raise CommandError(f"{file} is larger than {settings.IMPORT_JOB_MAX_BYTES} bytes (IMPORT_JOB_MAX_BYTES).")
         with file.open("rb") as data:
-            key = vocabulary_jobs.import_file_store(name=file.name, file=data)
+            key = word_imports.import_file_store(name=file.name, file=data)
         try:
-            job = vocabulary_jobs.import_job_start(name=file.name, key=key, actor=actor, actor_id=f"operator:{actor}")
+            job = word_imports.import_job_start(name=file.name, key=key, actor=actor, actor_id=f"operator:{actor}")
         except Unavailable as error:
             if no_wait:
                 raise CommandError(f"{error.message} The job is stored; run this again to send it.") from error
             job = None  # stored all the same: it runs here
             self.stderr.write(f"{error.message} The import runs here instead.")
-        job_id = job.id if job else vocabulary_jobs.import_job_id(key)
+        job_id = job.id if job else word_imports.import_job_id(key)
         self.stdout.write(f"Import job {job_id}")
         if no_wait:
             return
