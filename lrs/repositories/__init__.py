@@ -5,7 +5,7 @@ query on the session id (`reviews`), a student's word statistics a query or batc
 on their user id (`word_stats`); every read of these tables is consistent, so a student
 sees what they just did. One review is one transaction (`reviews.review_put`). The
 teachers' counters (`counters`) and the students' totals and streaks (`students`) move
-with it. Access patterns and consistency: docs/data-model.md.
+with it; `history` deletes a student's records. Access patterns and consistency: docs/data-model.md.
 
 Callers use this package's names; the modules are its layout.
 """
@@ -18,13 +18,26 @@ from lrs.repositories.counters import (
     most_missed_words,
 )
 from lrs.repositories.errors import ReviewStored, SessionClosed, StudyMoved
+from lrs.repositories.history import (
+    history_delete,
+    review_erase,
+    session_delete,
+    student_delete,
+    word_stat_delete,
+)
 from lrs.repositories.reads import Cursor
-from lrs.repositories.reviews import Review, review_put, reviews_page
-from lrs.repositories.sessions import Session, session_create, session_end, session_get, sessions_page
+from lrs.repositories.reviews import Review, review_put, reviews_all, reviews_page
+from lrs.repositories.sessions import (
+    Session,
+    session_create,
+    session_end,
+    session_get,
+    session_groups,
+    sessions_page,
+)
 from lrs.repositories.students import (
     Streak,
     Student,
-    history_delete,
     streak_reset,
     streaks_expiring,
     student_get,
@@ -56,16 +69,22 @@ __all__ = [
     "group_tallies",
     "history_delete",
     "most_missed_words",
+    "review_erase",
     "review_put",
+    "reviews_all",
     "reviews_page",
     "session_create",
+    "session_delete",
     "session_end",
     "session_get",
+    "session_groups",
     "sessions_page",
     "streak_reset",
     "streaks_expiring",
+    "student_delete",
     "student_get",
     "students_get",
+    "word_stat_delete",
     "word_stat_get",
     "word_stats_all",
     "word_stats_get",

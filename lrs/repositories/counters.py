@@ -54,20 +54,22 @@ def _day(moment: datetime) -> str:
     return moment.astimezone(UTC).date().isoformat()
 
 
-def counters_stage(transaction: Transaction, review: Review, group_id: str) -> None:
-    """Add one review to its day's, its group's and its word's counters, in `transaction`."""
-    correct = 1 if review.correct else 0
+def counters_stage(transaction: Transaction, review: Review, group_id: str, *, sign: int = 1) -> None:
+    """Add one review to its day's, its group's and its word's counters, in `transaction`;
+    with `sign` -1, take it out again (an erased review)."""
+    correct = sign if review.correct else 0
+    wrong = sign - correct
     shard = _shard(review)
     for key in (_key(DAY, _day(review.created_at), shard), _key(GROUP, group_id, shard)):
         transaction.update(
-            StatCounterModel(key), [StatCounterModel.reviews.add(1), StatCounterModel.correct.add(correct)]
+            StatCounterModel(key), [StatCounterModel.reviews.add(sign), StatCounterModel.correct.add(correct)]
         )
     transaction.update(
         StatCounterModel(_key(WORD, review.word_id, shard)),
         [
-            StatCounterModel.reviews.add(1),
+            StatCounterModel.reviews.add(sign),
             StatCounterModel.correct.add(correct),
-            StatCounterModel.wrong.add(1 - correct),
+            StatCounterModel.wrong.add(wrong),
             StatCounterModel.kind.set(_most_missed_partition(shard)),
             StatCounterModel.word_id.set(review.word_id),
         ],

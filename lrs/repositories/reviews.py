@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from langportal.idempotency import Claim
-from langportal.storage.dynamo import Transaction
+from langportal.storage.dynamo import Transaction, dynamodb_errors
 from lrs.models import ReviewModel, StudentModel, StudySessionModel, WordStatModel
 from lrs.repositories.counters import counters_stage
 from lrs.repositories.errors import ReviewStored, SessionClosed, StudyMoved
@@ -39,6 +39,12 @@ def reviews_page(session_id: str, *, limit: int, start: dict | None = None) -> C
         ),
         _review,
     )
+
+
+def reviews_all(session_id: str) -> list[Review]:
+    """Every review of a session, read page after page."""
+    with dynamodb_errors():
+        return [_review(item) for item in ReviewModel.query(session_id, consistent_read=True)]
 
 
 def review_put(

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from langportal.errors import Contended
 from langportal.idempotency import Claim
-from langportal.storage.dynamo import Transaction
+from langportal.storage.dynamo import Transaction, dynamodb_errors
 from lrs.models import StudentModel, StudySessionModel
 from lrs.repositories.errors import SessionClosed
 from lrs.repositories.reads import Cursor, item_get, page_read
@@ -88,6 +88,12 @@ def sessions_page(user_id: str, *, limit: int, start: dict | None = None) -> Cur
         ),
         _session,
     )
+
+
+def session_groups(user_id: str) -> list[tuple[str, str]]:
+    """(session id, group id) of every session of a student, read page after page."""
+    with dynamodb_errors():
+        return [(item.session_id, item.group_id) for item in StudySessionModel.query(user_id, consistent_read=True)]
 
 
 def session_end(user_id: str, session_id: str, ended_at: datetime, *, claim: Claim | None = None) -> None:

@@ -1,14 +1,14 @@
-"""A student's totals and streak (kept by every review), the index of streaks that
-break, and deleting a student's whole history."""
+"""A student's totals and streak (kept by every review) and the index of streaks that
+break."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from langportal.errors import Conflict
-from langportal.storage.dynamo import batch_get, batch_write, dynamodb_errors
+from langportal.storage.dynamo import batch_get, dynamodb_errors
 from langportal.storage.retry import retrying
-from lrs.models import ReviewModel, StudentModel, StudySessionModel, WordStatModel
+from lrs.models import StudentModel
 from lrs.repositories.reads import item_get
 
 
@@ -100,22 +100,3 @@ def streak_reset(user_id: str, expires_at: str) -> bool:
         return True
 
     return retrying(reset)
-
-
-def history_delete(user_id: str) -> None:
-    """Delete every session, review and word statistic, and the totals, of one student.
-
-    Not one transaction (a history can be large): the totals go last, and running it
-    again finishes what an interrupted run left.
-    """
-    with dynamodb_errors():
-        sessions = [item.session_id for item in StudySessionModel.query(user_id, consistent_read=True)]
-    for session_id in sessions:
-        with dynamodb_errors():
-            reviews = [item.review_id for item in ReviewModel.query(session_id, consistent_read=True)]
-        batch_write(ReviewModel, deletes=[(session_id, review_id) for review_id in reviews])
-        batch_write(StudySessionModel, deletes=[(user_id, session_id)])
-    with dynamodb_errors():
-        stats = [item.word_id for item in WordStatModel.query(user_id, consistent_read=True)]
-    batch_write(WordStatModel, deletes=[(user_id, word_id) for word_id in stats])
-    batch_write(StudentModel, deletes=[user_id])
