@@ -126,3 +126,22 @@ def idempotent(idempotency: Idempotency | None, answer_type: type[T], operation:
         return operation()
 
     return retrying(attempt)
+
+
+def keys_of_user(user_id: str) -> list[str]:
+    """The stored keys (`<user id>#<key>`) of one user, for an erasure. A scan: the keys a
+    client chose cannot be named, and the table holds a day of them (consistent, so
+    that a key stored a moment ago is found)."""
+    with dynamodb_errors():
+        return [
+            item.key
+            for item in IdempotencyKeyModel.scan(
+                IdempotencyKeyModel.key.startswith(f"{user_id}#"), consistent_read=True, attributes_to_get=["key"]
+            )
+        ]
+
+
+def key_forget(item_key: str) -> None:
+    """Delete one stored key and its answer (gone already is fine)."""
+    with dynamodb_errors():
+        IdempotencyKeyModel(item_key).delete()

@@ -64,3 +64,21 @@ def counted(windows: list[Window]) -> list[int]:
     """How many each of `windows` has counted so far (one consistent batch read)."""
     found = {item.key: int(item.count) for item in batch_get(RateCounterModel, [w.counter_key for w in windows])}
     return [found.get(window.counter_key, 0) for window in windows]
+
+
+def counter_keys_of(owner: str) -> list[str]:
+    """The keys of the counters `<scope>#<owner>#<window>` of one owner (a user id: the
+    hints a user asked for), for an erasure. A scan: windows cannot be listed by key,
+    and the table holds only the counters of the last minutes that DynamoDB has not yet
+    expired."""
+    with dynamodb_errors():
+        named = RateCounterModel.scan(
+            RateCounterModel.key.contains(f"#{owner}#"), consistent_read=True, attributes_to_get=["key"]
+        )
+        return [item.key for item in named if item.key.split("#")[1] == owner]
+
+
+def counter_forget(key: str) -> None:
+    """Delete one counter (gone already is fine)."""
+    with dynamodb_errors():
+        RateCounterModel(key).delete()

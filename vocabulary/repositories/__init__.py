@@ -11,7 +11,7 @@ One module per concern: records (Word, Group, their items, the races), entries (
 entries), words, groups, audit, bulk (imports too large for a transaction).
 """
 
-from vocabulary.repositories.audit import AuditEvent, audit_events
+from vocabulary.repositories.audit import AuditEvent, audit_actor_replace, audit_event_keys_by_actor, audit_events
 from vocabulary.repositories.bulk import records_index, records_store
 from vocabulary.repositories.entries import GROUPS_INDEX, SORT_ORDERS, words_index
 from vocabulary.repositories.groups import (
@@ -42,6 +42,8 @@ __all__ = [
     "GroupNotFound",
     "Word",
     "WordChanged",
+    "audit_actor_replace",
+    "audit_event_keys_by_actor",
     "audit_events",
     "group_get",
     "group_word_ids",

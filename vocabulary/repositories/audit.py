@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from ulid import ULID
 
 from langportal import records
+from langportal.errors import Conflict
 from langportal.storage.dynamo import Transaction, dynamodb_errors
 from vocabulary.models import AuditEventModel
 from vocabulary.repositories.records import Group, Word
@@ -72,3 +73,28 @@ def audit_events(subject: str, *, limit: int = 50, before: str | None = None) ->
             )
             for item in items
         ]
+
+
+def audit_event_keys_by_actor(actor: str) -> list[tuple[str, str]]:
+    """(subject, event id) of every event this person made, for an erasure. A scan: the
+    trail is read by subject, and nobody reads it by actor otherwise (consistent, so
+    that an event written a moment ago is found)."""
+    with dynamodb_errors():
+        return [
+            (item.subject, item.event_id)
+            for item in AuditEventModel.scan(
+                AuditEventModel.actor == actor, consistent_read=True, attributes_to_get=["subject", "event_id"]
+            )
+        ]
+
+
+def audit_actor_replace(subject: str, event_id: str, *, actor: str, replacement: str) -> None:
+    """Name `replacement` as the event's actor, if it still names `actor` (an event gone,
+    or already renamed, is left as it is)."""
+    try:
+        with dynamodb_errors():
+            AuditEventModel(subject, event_id).update(
+                actions=[AuditEventModel.actor.set(replacement)], condition=AuditEventModel.actor == actor
+            )
+    except Conflict:
+        pass  # renamed by an earlier run, or gone: nothing names the person any more

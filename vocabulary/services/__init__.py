@@ -3,12 +3,14 @@
 The API, the admin, scripts and Lambda handlers all call these functions, by the names
 below. One module per concern: words (and their derived kana and romaji), groups,
 membership (groups gaining and losing words), media (uploads and their processing),
-objects (files in S3), imports (one rule for every import: see its docstring) and limits
-(the fields' limits, shared by serializers, forms and imports). Import jobs, which read
+objects (files in S3), audit (one person's changes, for an erasure), imports (one rule
+for every import: see its docstring) and limits (the fields' limits, shared by
+serializers, forms and imports). Import jobs, which read
 files row by row, are a door above these (vocabulary.jobs).
 """
 
 from vocabulary.repositories import AuditEvent, Group, GroupChanged, GroupNotFound, Word, WordChanged
+from vocabulary.services.audit import ERASED_ACTOR, audit_actor_erase, audit_events_by_actor
 from vocabulary.services.groups import (
     group_create,
     group_get,
@@ -72,6 +74,7 @@ from vocabulary.services.words import (
 __all__ = [
     "CREATE",
     "ENGLISH_MAX_LENGTH",
+    "ERASED_ACTOR",
     "GROUP_NAME_MAX_LENGTH",
     "IMPORT_WORDS",
     "JAPANESE_MAX_LENGTH",
@@ -98,6 +101,8 @@ __all__ = [
     "WordChanged",
     "WordEdited",
     "WordNotFound",
+    "audit_actor_erase",
+    "audit_events_by_actor",
     "derived",
     "group_add_words",
     "group_create",
