@@ -3,6 +3,7 @@ statistics. The API, the admin, Lambda handlers, management commands and other a
 services call these names; the modules are the package's layout:
 
 - `study`: sessions and reviews, and resetting a student's history;
+- `erasure`: erasing all of one student's data, planned item by item;
 - `streaks`: the streak rule and the daily job that resets broken streaks;
 - `progress`: a student's totals, word statistics and cards due, and `success_rate`,
   the one rule for a success rate;
@@ -12,6 +13,16 @@ services call these names; the modules are the package's layout:
 """
 
 from lrs.services.access import Caller, Listing, check_may_read
+from lrs.services.erasure import (
+    KINDS,
+    ErasureItem,
+    ErasureSubject,
+    check_may_erase,
+    erasure_counts,
+    erasure_item_erase,
+    erasure_plan,
+    erasure_subject,
+)
 from lrs.services.errors import SessionEnded, SessionNotFound, StudentNotFound
 from lrs.services.progress import (
     DueCard,
@@ -46,10 +57,13 @@ from lrs.services.study import (
 from lrs.services.words import StudiedWord, words_list_studied, words_studied
 
 __all__ = [
+    "KINDS",
     "STREAK_LOOKBACK_DAYS",
     "Caller",
     "Dashboard",
     "DueCard",
+    "ErasureItem",
+    "ErasureSubject",
     "Listing",
     "Progress",
     "ReportedSession",
@@ -61,9 +75,14 @@ __all__ = [
     "StudiedWord",
     "Tally",
     "cards_due",
+    "check_may_erase",
     "check_may_read",
     "current_streak",
     "dashboard",
+    "erasure_counts",
+    "erasure_item_erase",
+    "erasure_plan",
+    "erasure_subject",
     "groups_studied",
     "history_reset",
     "progress_get",

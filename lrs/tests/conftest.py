@@ -1,5 +1,6 @@
 import pytest
 
+from langportal.jobs.models import JobErrorModel, JobModel
 from vocabulary import services as vocabulary
 
 
@@ -58,3 +59,61 @@ def meanwhile(monkeypatch):
         return outcome
 
     return inject
+
+
+@pytest.fixture
+def studying(make_api, vocabulary_words):
+    """studying(username, answers): a student of the pool who starts a session, answers
+    (word id, correct) in it and asks for a hint, through the API, each write under an
+    Idempotency-Key; their user id."""
+
+    def studied(username: str, answers: list[tuple[str, bool]]) -> str:
+        api = make_api(username)
+        started = api.post(
+            "/api/study_sessions",
+            {"group_id": vocabulary_words.id, "activity": "quiz"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=f"{username}-start",
+        )
+        assert started.status_code == 201, started.content
+        for number, (word_id, correct) in enumerate(answers):
+            answered = api.post(
+                f"/api/study_sessions/{started.json()['id']}/review",
+                {"word_id": word_id, "correct": correct},
+                format="json",
+                HTTP_IDEMPOTENCY_KEY=f"{username}-review-{number}",
+            )
+            assert answered.status_code == 201, answered.content
+        hinted = api.post("/api/ai/generate_hint", {"word": "こんにちは", "context": "Greetings"}, format="json")
+        assert hinted.status_code == 200, hinted.content
+        return started.json()["user_id"]
+
+    return studied
+
+
+@pytest.fixture
+def stored():
+    """stored(): every item of every table but the jobs' own, as plain dictionaries, by
+    table ("stats", without the prefix); tests may scan."""
+    from boto3.dynamodb.types import TypeDeserializer
+    from django.conf import settings
+
+    from langportal.storage.dynamo import table_models, transaction_connection
+
+    kept = {JobModel.Meta.table_name, JobErrorModel.Meta.table_name}
+
+    def read() -> dict[str, list[dict]]:
+        client, plain = transaction_connection().client, TypeDeserializer()
+        tables = {}
+        for model in table_models():
+            name = model.Meta.table_name
+            if name not in kept:
+                items = client.get_paginator("scan").paginate(TableName=name, ConsistentRead=True)
+                tables[name.removeprefix(settings.DYNAMODB_TABLE_PREFIX)] = [
+                    {field: plain.deserialize(value) for field, value in item.items()}
+                    for page in items
+                    for item in page["Items"]
+                ]
+        return tables
+
+    return read
