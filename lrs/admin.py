@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from accounts import services as accounts
 from langportal.charts import Bar, bar_chart
 from lrs import services
+from lrs.jobs import erasure
 
 
 def _context(request, **values) -> dict:
@@ -91,10 +92,35 @@ def student_reset(request, user_id: str):
     )
 
 
+def student_erase(request, user_id: str):
+    """The dry run of erasing a student's data (what each kind counts), and its confirmation,
+    which starts the job."""
+    subject = services.erasure_subject(caller=request.user, user_id=user_id)
+    name = subject.username or request.GET.get("name", "") or user_id
+    if request.method == "POST":
+        job = erasure.erasure_job_start(caller=request.user, user_id=user_id, actor=request.user.username)
+        messages.success(request, f"Erasing all data of {name}: job {job.id} has started.")
+        return HttpResponseRedirect(reverse("admin:lrs_student", args=[user_id]))
+    counts = services.erasure_counts(services.erasure_plan(subject))
+    return TemplateResponse(
+        request,
+        "admin/lrs/student_erase.html",
+        _context(
+            request,
+            title="Erase a student's data",
+            user_id=user_id,
+            name=name,
+            counts=[(services.KINDS[kind], count) for kind, count in counts.items()],
+            total=sum(counts.values()),
+        ),
+    )
+
+
 def urls(site) -> list:
     return [
         path("lrs/statistics/", site.admin_view(dashboard), name="lrs_dashboard"),
         path("lrs/students/", site.admin_view(students), name="lrs_students"),
         path("lrs/students/<str:user_id>/", site.admin_view(student), name="lrs_student"),
         path("lrs/students/<str:user_id>/reset/", site.admin_view(student_reset), name="lrs_student_reset"),
+        path("lrs/students/<str:user_id>/erase/", site.admin_view(student_erase), name="lrs_student_erase"),
     ]
