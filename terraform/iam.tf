@@ -43,6 +43,13 @@ data "aws_iam_policy_document" "app" {
     resources = flatten([for table in local.app_tables : [table.arn, "${table.arn}/index/*"]])
   }
 
+  # The dry run of an erasure (the admin's, manage.py erase_student's) reads its plan.
+  statement {
+    sid       = "ErasureScans"
+    actions   = ["dynamodb:Scan"]
+    resources = [for table in local.erasure_scanned_tables : table.arn]
+  }
+
   statement {
     sid       = "MediaObjects"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
@@ -275,8 +282,9 @@ resource "aws_iam_role" "jobs_lambda" {
 
 # The jobs function takes its messages from the jobs queue and sends the next one when a
 # run stops for time; reads an import's file under imports/ and removes it once imported;
-# writes exports under exports/; and writes the job, its errors and what an import writes
-# (local.jobs_tables). It signs nothing: no secret key.
+# writes exports under exports/ and an erasure's plan under erasures/; and writes the job,
+# its errors and what an import or an erasure writes (local.jobs_tables), scanning what
+# an erasure must scan. It signs nothing: no secret key.
 data "aws_iam_policy_document" "jobs_lambda" {
   statement {
     sid       = "Logs"
@@ -308,6 +316,20 @@ data "aws_iam_policy_document" "jobs_lambda" {
     sid       = "ImportFiles"
     actions   = ["s3:GetObject", "s3:DeleteObject"]
     resources = ["${aws_s3_bucket.media.arn}/imports/*"]
+  }
+
+  # An erasure's plan, written by the job's first run and read back by every run, then
+  # deleted once the student's data is erased.
+  statement {
+    sid       = "ErasureFiles"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.media.arn}/erasures/*"]
+  }
+
+  statement {
+    sid       = "ErasureScans"
+    actions   = ["dynamodb:Scan"]
+    resources = [for table in local.erasure_scanned_tables : table.arn]
   }
 
   statement {

@@ -50,9 +50,11 @@ locals {
     aws_dynamodb_table.words,
   ]
 
-  # The tables a run of a job uses: the jobs' own, and those an import writes through
-  # the vocabulary's services (words and groups, their order index, the id sequences,
-  # the audit, the idempotency keys). A new kind of job adds the tables it needs.
+  # The tables a run of a job uses: the jobs' own, those an import writes through the
+  # vocabulary's services (words and groups, their order index, the id sequences, the
+  # audit, the idempotency keys), and those an erasure empties of one student (the study
+  # records and the counters their reviews fed, the idempotency keys, the rate counters,
+  # the audit). A new kind of job adds the tables it needs.
   jobs_tables = [
     aws_dynamodb_table.audit,
     aws_dynamodb_table.groups,
@@ -60,8 +62,22 @@ locals {
     aws_dynamodb_table.job_errors,
     aws_dynamodb_table.jobs,
     aws_dynamodb_table.order_index,
+    aws_dynamodb_table.rate_counters,
+    aws_dynamodb_table.reviews,
     aws_dynamodb_table.sequences,
+    aws_dynamodb_table.stats,
+    aws_dynamodb_table.students,
+    aws_dynamodb_table.study_sessions,
+    aws_dynamodb_table.word_stats,
     aws_dynamodb_table.words,
+  ]
+
+  # The tables an erasure's plan scans for what names a user (their keys are no key of
+  # ours): read by the admin's dry run and by the jobs Lambda.
+  erasure_scanned_tables = [
+    aws_dynamodb_table.audit,
+    aws_dynamodb_table.idempotency_keys,
+    aws_dynamodb_table.rate_counters,
   ]
 
   api_host = replace(aws_apigatewayv2_api.main.api_endpoint, "https://", "")

@@ -151,3 +151,50 @@ def test_the_lambdas_environments_hold_no_secret():
 def test_the_image_leaves_out_local_state(path):
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert path in ignored
+
+
+def policy_statements(document: str) -> dict[str, dict]:
+    """The statements of one aws_iam_policy_document in terraform/iam.tf, by sid."""
+    for block in parsed(TERRAFORM / "iam.tf")["data"]:
+        documents = block.get("aws_iam_policy_document", {})
+        if document in documents:
+            return {statement["sid"]: statement for statement in documents[document]["statement"]}
+    raise KeyError(document)
+
+
+def local_tables(name: str) -> set[str]:
+    """The resource names of a list of tables in terraform/locals.tf."""
+    listed = parsed(TERRAFORM / "locals.tf")["locals"][0][name]
+    return {reference.removeprefix("${aws_dynamodb_table.").removesuffix("}") for reference in listed}
+
+
+def test_the_jobs_lambda_may_do_what_an_erasure_does(words, make_caller, dynamodb_requests):
+    """An erasure run as the jobs Lambda runs it: every table it names is one of the jobs'
+    tables, every table it scans may be scanned, and its plan's file may be written, read
+    and deleted."""
+    from ai_hints import services as hints
+    from langportal.idempotency import Idempotency
+    from langportal.jobs import services as jobs
+    from lrs import services as lrs
+    from lrs.jobs import erasure
+    from vocabulary import services as vocabulary
+
+    student = make_caller("student-sub", username="aiko")
+    key = Idempotency.of(user_id=student.sub, key="start-1", operation="session_start", arguments={})
+    session = lrs.session_start(caller=student, group_id=words["greetings"].id, activity="quiz", idempotency=key)
+    lrs.review_record(caller=student, session_id=session.id, word_id=words["words"][0].id, correct=False)
+    hints.rate_check(user_id=student.sub, now=session.started_at)
+    vocabulary.word_create(japanese="猫", english="cat", actor="aiko")
+    dynamodb_requests.sent.clear()
+    job = erasure.erasure_job_start(caller=make_caller("teacher-sub", is_teacher=True), user_id=student.sub, actor="t")
+    assert jobs.job_run(job.id, seconds=60).counts["audit entries anonymised"] == 1
+    by_table = {resource_name(model): dynamodb_requests.naming(model.Meta.table_name) for model in table_models()}
+    assert {table for table, operations in by_table.items() if operations} <= local_tables("jobs_tables")
+    scanned = {table for table, operations in by_table.items() if "Scan" in operations}
+    assert scanned == local_tables("erasure_scanned_tables") == {"audit", "idempotency_keys", "rate_counters"}
+    for document in ("jobs_lambda", "app"):
+        scans = policy_statements(document)["ErasureScans"]
+        assert scans["actions"] == ["dynamodb:Scan"] and "local.erasure_scanned_tables" in scans["resources"]
+    files = policy_statements("jobs_lambda")["ErasureFiles"]
+    assert set(files["actions"]) == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}
+    assert files["resources"] == ["${aws_s3_bucket.media.arn}/erasures/*"]
