@@ -50,9 +50,10 @@ def test_confirming_starts_the_job_which_erases_everything(teacher_browser, stud
     assert response.status_code == 302 and response["Location"] == f"/admin/lrs/students/{aiko}/"
     [job] = jobs.jobs_recent()
     assert (job.kind, job.status, job.actor, job.options["user_id"]) == ("erase_student", "queued", "sensei", aiko)
-    assert f"Erasing all data of aiko: job {job.id} has started." in teacher_browser.get(
-        response["Location"]
-    ).content.decode()
+    assert (
+        f"Erasing all data of aiko: job {job.id} has started."
+        in teacher_browser.get(response["Location"]).content.decode()
+    )
     assert jobs.job_run(job.id, seconds=60).status == "done"
     assert repo.student_get(aiko) is None and repo.session_groups(aiko) == []
 

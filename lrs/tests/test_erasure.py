@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.core.files.storage import default_storage
 
-from langportal.errors import PermissionDenied
+from langportal.errors import PermissionDenied, Unavailable
 from langportal.jobs import services as jobs
+from langportal.local.strict import Fault
 from lrs import services
 from lrs.jobs import erasure
 from lrs.services import StudentNotFound
@@ -163,6 +164,31 @@ def test_a_job_killed_midway_and_run_again_erases_everything_once(studying, stor
     assert naming(after, aiko, "aiko") == {}
     assert naming(after, ben, "ben") == naming(before, ben, "ben")
     assert tallies(after) == tallies(before)  # corrected once for each review, the rerun's own included
+
+
+def test_an_erasure_under_stale_reads_and_lost_answers_erases_everything_once(
+    studying, stored, teacher, strict_dynamodb
+):
+    ben = studying("ben", BEN_ANSWERS)
+    before = stored()
+    aiko = studying("aiko", AIKO_ANSWERS)
+    writes = frozenset({"TransactWriteItems", "DeleteItem", "UpdateItem"})
+    strict_dynamodb.configure(lag_ms=1000, stale=Fault(1.0), lost=Fault(0.3, operations=writes))
+    job = erasure.erasure_job_start(caller=teacher, user_id=aiko, actor="sensei")
+    for _ in range(20):  # a run that DynamoDB stops frees its job; the next goes on
+        try:
+            job = run(job)
+        except Unavailable:
+            job = jobs.job_get(job_id=job.id)
+        if job.status not in jobs.UNFINISHED:
+            break
+    assert (job.status, job.counts["reviews erased"]) == ("done", 4)
+    assert strict_dynamodb.faults["lost"] > 0
+    strict_dynamodb.configure()
+    after = stored()
+    assert naming(after, aiko, "aiko") == {}
+    assert naming(after, ben, "ben") == naming(before, ben, "ben")
+    assert tallies(after) == tallies(before)
 
 
 def test_a_student_may_not_erase_anyone(studying, make_caller):
