@@ -159,19 +159,19 @@ def test_an_import_runs_as_a_job_whose_progress_bar_moves_on_its_own(page, stack
     page.click("#import_form input[type=submit]")
     expect(page.locator("#import-preview-summary")).to_contain_text("120 rows can be imported; 1 row has errors")
     page.click("#import_confirm input[type=submit]")
-    expect(page.locator("#import-job .job-status")).to_have_text(re.compile("queued|running|done"))
+    expect(page.locator("#job .job-status")).to_have_text(re.compile("queued|running|done"))
     shoot(page, "20-import-job")
-    expect(page.locator("#import-summary")).to_contain_text("rejected: 1, words created: 120", timeout=120_000)
-    bar = page.locator("#import-job progress.job-progress")
+    expect(page.locator("#job-summary")).to_contain_text("rejected: 1, words created: 120", timeout=120_000)
+    bar = page.locator("#job progress.job-progress")
     assert (bar.get_attribute("value"), bar.get_attribute("max")) == ("121", "121")
     shoot(page, "21-import-done")
     with page.expect_download() as download:
-        page.click("#import-errors")
+        page.click("#job-errors")
     report = download.value.path().read_text()
     assert report.splitlines()[0] == "row,error,entry" and "no japanese" in report
-    page.goto(f"{stack.url}/admin/vocabulary/imports/")
-    expect(page.locator("tr.import-job").first).to_contain_text("browser-words.csv")
-    expect(page.locator("tr.import-job .job-status").first).to_have_text("done")
+    page.goto(f"{stack.url}/admin/jobs/")
+    expect(page.locator("tr.job").first).to_contain_text("browser-words.csv")
+    expect(page.locator("tr.job .job-status").first).to_have_text("done")
     shoot(page, "22-imports")
     for word in (word for word in every_word(teacher) if run in word["english"]):  # the stack is shared
         assert teacher.delete(f"/api/words/{word['id']}").status_code == 204

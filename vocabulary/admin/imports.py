@@ -1,26 +1,22 @@
 """Importing words in the admin: a CSV or JSON file is previewed row by row, then imported
-by a job (vocabulary.jobs.imports), whose page shows its progress live and offers the rows it
-left out as a CSV; the Imports page lists the jobs."""
+by a job (vocabulary.jobs.imports), whose page (langportal.jobs.admin) shows its progress
+live and offers the rows it left out as a CSV."""
 
 from __future__ import annotations
-
-import itertools
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.files.base import ContentFile
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from langportal.errors import InvalidInput
-from langportal.ids import is_ulid
-from langportal.jobs import services as jobs
 from vocabulary import documents, services
-from vocabulary.admin.common import PER_PAGE, bounded_upload, csv_download
+from vocabulary.admin.common import bounded_upload
 from vocabulary.admin.common import context as _context
 from vocabulary.admin.common import import_limit as _import_limit
 from vocabulary.jobs import imports as word_imports
@@ -115,69 +111,4 @@ def _import_start(request, token: str):
     job = word_imports.import_job_start(
         name=upload["name"], key=upload["key"], actor=request.user.username, actor_id=request.user.sub
     )
-    return HttpResponseRedirect(reverse("admin:vocabulary_import_job", args=[job.id]))
-
-
-# --- the Imports page: jobs, their progress and their rejected rows ---------------------
-
-
-def import_jobs(request):
-    return TemplateResponse(
-        request,
-        "admin/vocabulary/import_jobs.html",
-        _context(request, title="Imports", jobs=[_shown(job) for job in jobs.jobs_recent(limit=PER_PAGE)]),
-    )
-
-
-def import_job(request, job_id: str):
-    job = _job_or_404(job_id)
-    if request.method == "POST" and request.POST.get("action") == "queue":
-        jobs.job_queue_again(job_id=job.id)
-        messages.success(request, "The import was sent to the queue again.")
-        return HttpResponseRedirect(request.path)
-    return TemplateResponse(
-        request, "admin/vocabulary/import_job.html", _context(request, title="Import", job=_shown(job))
-    )
-
-
-def import_job_progress(request, job_id: str):
-    """The job as its page's progress bar reads it, every second until it ends."""
-    return JsonResponse(_shown(_job_or_404(job_id)))
-
-
-def import_job_errors(request, job_id: str):
-    """The rows a job left out, with why, as a CSV safe to open in a spreadsheet (each
-    row as JSON starts with "{", and a message never like a formula; quoted all the same)."""
-    job = _job_or_404(job_id)
-    rows = (
-        [error.row, *map(documents.spreadsheet_text, (error.message, error.fields))]
-        for error in jobs.job_errors(job_id=job.id)
-    )
-    return csv_download(f"import-{job.id}-errors.csv", itertools.chain([["row", "error", "entry"]], rows))
-
-
-def _job_or_404(job_id: str):
-    if not is_ulid(job_id):
-        raise Http404("No such import.")
-    job = jobs.job_get(job_id=job_id)
-    if job.kind != word_imports.IMPORT_WORDS:
-        raise Http404("No such import.")
-    return job
-
-
-def _shown(job) -> dict:
-    counts = dict(sorted((name, count) for name, count in job.counts.items() if count))
-    return {
-        "id": job.id,
-        "name": job.options.get("name", ""),
-        "status": job.status,
-        "finished": job.status not in jobs.UNFINISHED,
-        "done": job.done,
-        "total": job.total,
-        "counts": counts,
-        "rejected": counts.get(jobs.REJECTED, 0),
-        "message": job.message,
-        "actor": job.actor,
-        "created_at": job.created_at.isoformat(),
-        "url": reverse("admin:vocabulary_import_job", args=[job.id]),
-    }
+    return HttpResponseRedirect(reverse("admin:job", args=[job.id]))

@@ -18,13 +18,13 @@ from langportal.api.errors import plain_errors
 from langportal.errors import DomainError, InvalidInput
 from langportal.ids import is_id
 from langportal.paging import PageOutOfRange
+from langportal.spreadsheets import csv_download
 from vocabulary import documents, media, services
 from vocabulary import japanese as ja
 from vocabulary.admin.common import (
     PER_PAGE,
     bounded_upload,
     context,
-    csv_download,
     every_page,
     groups_all,
     history,

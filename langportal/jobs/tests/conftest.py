@@ -1,6 +1,10 @@
+"""A kind of job to run in tests, and a clock for leases."""
+
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from langportal.errors import Unavailable
@@ -29,9 +33,19 @@ class Rows:
             raise RowRejected("This row says it is bad.", details={"bad": ["Leave it out."]})
         return "counted"
 
+    def finish(self, job) -> str | None:
+        """The job's options["output"], if it has one, as its output file."""
+        if "output" not in job.options:
+            return None
+        return default_storage.save(f"exports/{job.id}/rows.txt", ContentFile(job.options["output"].encode()))
+
     def work(self) -> Work:
         return Work(
-            rows=lambda job: job.options["rows"], apply=self.apply, prepare=lambda job: len(job.options["rows"])
+            rows=lambda job: job.options["rows"],
+            apply=self.apply,
+            prepare=lambda job: len(job.options["rows"]),
+            finish=self.finish,
+            title="Count rows",
         )
 
 
