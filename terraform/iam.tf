@@ -275,8 +275,9 @@ resource "aws_iam_role" "jobs_lambda" {
 
 # The jobs function takes its messages from the jobs queue and sends the next one when a
 # run stops for time; reads an import's file under imports/ and removes it once imported;
-# writes exports under exports/; and writes the job, its errors and what an import writes
-# (local.jobs_tables). It signs nothing: no secret key.
+# writes exports under exports/ (each page as a part, read back into one file, then
+# deleted); and writes the job, its errors and what an import writes (local.jobs_tables).
+# It signs nothing: no secret key.
 data "aws_iam_policy_document" "jobs_lambda" {
   statement {
     sid       = "Logs"
@@ -312,7 +313,7 @@ data "aws_iam_policy_document" "jobs_lambda" {
 
   statement {
     sid       = "ExportFiles"
-    actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]
+    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
     resources = ["${aws_s3_bucket.media.arn}/exports/*"]
   }
 
