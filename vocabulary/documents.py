@@ -1,5 +1,5 @@
-"""Vocabulary documents: the JSON that seeding reads from S3 and imports accept, and
-the CSV that the admin exports and imports.
+"""Vocabulary documents: the JSON that seeding reads from S3, imports accept and exports
+write, and the CSV that exports write and imports accept.
 
     {"groups": [{"id": "1", "name": "Basic Greetings"}, ...],
      "words": [{"id": "1", "japanese": "こんにちは", "english": "hello",
@@ -36,7 +36,7 @@ from django.conf import settings
 from langportal.api.errors import plain_errors
 from langportal.errors import InvalidInput
 from langportal.ids import is_id
-from langportal.spreadsheets import imported_text, spreadsheet_text
+from langportal.spreadsheets import imported_text
 from vocabulary.serializers import DocumentGroup, DocumentWord
 
 CSV_COLUMNS = ("id", "japanese", "kana", "romaji", "english", "part_of_speech", "group_ids")
@@ -51,18 +51,36 @@ NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 # --- CSV cells -------------------------------------------------------------------------
 
 
-def csv_row(word) -> list[str]:
-    """A word as a row of CSV_COLUMNS, every cell safe to open in a spreadsheet."""
-    cells = [
-        word.id,
-        word.japanese,
-        word.kana,
-        word.romaji,
-        word.english,
-        word.part_of_speech or "",
-        ";".join(sorted(word.group_ids, key=int)),
+def word_entry(word) -> dict:
+    """A word as an entry of a document's "words" (its group ids in numeric order)."""
+    return {
+        "id": word.id,
+        "japanese": word.japanese,
+        "english": word.english,
+        "kana": word.kana,
+        "romaji": word.romaji,
+        "part_of_speech": word.part_of_speech,
+        "group_ids": sorted(word.group_ids, key=int),
+    }
+
+
+def group_entry(group) -> dict:
+    """A group as an entry of a document's "groups"."""
+    return {"id": group.id, "name": group.name}
+
+
+def csv_cells(entry: dict) -> list[str]:
+    """A document's word entry as the cells of CSV_COLUMNS, as they are: a CSV writer
+    makes them formula-safe (langportal.jobs.exports.csv_format)."""
+    return [
+        entry["id"],
+        entry["japanese"],
+        entry["kana"],
+        entry["romaji"],
+        entry["english"],
+        entry["part_of_speech"] or "",
+        ";".join(entry["group_ids"]),
     ]
-    return [spreadsheet_text(cell) for cell in cells]
 
 
 # --- limits ----------------------------------------------------------------------------

@@ -139,18 +139,24 @@ def csv_format(columns: Sequence[str], cells: Callable[[dict], list]) -> Format:
     return Format("csv", "text/csv; charset=utf-8", write)
 
 
-def json_format(*, key: str | None = None, document: Callable[[Job], dict] | None = None) -> Format:
-    """A JSON file: the records as one array, alone (`key` None) or under `key` in the
-    object that `document(job)` gives (its other members first); written a record at a
-    time, never held whole."""
+def json_format(
+    *,
+    key: str | None = None,
+    document: Callable[[Job], dict] | None = None,
+    entry: Callable[[dict], Any] | None = None,
+) -> Format:
+    """A JSON file: the records (each as `entry` makes it, if given) as one array, alone
+    (`key` None) or under `key` in the object that `document(job)` gives (its other
+    members first); written a record at a time, never held whole."""
 
     def write(job: Job, records: Iterator[dict], file: BinaryIO) -> None:
-        _text_written(file, _json_text(job, records, key, document))
+        entries = map(entry, records) if entry else records
+        _text_written(file, _json_text(job, entries, key, document))
 
     return Format("json", "application/json", write)
 
 
-def _json_text(job: Job, records: Iterator[dict], key: str | None, document) -> Iterator[str]:
+def _json_text(job: Job, records: Iterator[Any], key: str | None, document) -> Iterator[str]:
     if key is not None:
         members = document(job) if document else {}
         yield "{"

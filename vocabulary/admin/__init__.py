@@ -19,7 +19,7 @@ def urls(site) -> list:
     return [
         path("vocabulary/words/", site.admin_view(words_list), name="vocabulary_words"),
         path("vocabulary/words/add/", site.admin_view(word_add), name="vocabulary_word_add"),
-        path("vocabulary/words/export.csv", site.admin_view(words_export), name="vocabulary_words_export"),
+        path("vocabulary/words/export/", site.admin_view(words_export), name="vocabulary_words_export"),
         path("vocabulary/words/import/", site.admin_view(words_import), name="vocabulary_import"),
         path("vocabulary/words/romaji/", site.admin_view(romaji_suggestion), name="vocabulary_romaji"),
         path("vocabulary/words/<str:word_id>/change/", site.admin_view(word_change), name="vocabulary_word_change"),
