@@ -19,8 +19,15 @@ from lrs.repositories.counters import (
 )
 from lrs.repositories.errors import ReviewStored, SessionClosed, StudyMoved
 from lrs.repositories.reads import Cursor
-from lrs.repositories.reviews import Review, review_put, reviews_page
-from lrs.repositories.sessions import Session, session_create, session_end, session_get, sessions_page
+from lrs.repositories.reviews import Review, review_put, reviews_after, reviews_page
+from lrs.repositories.sessions import (
+    Session,
+    session_create,
+    session_end,
+    session_get,
+    sessions_from,
+    sessions_page,
+)
 from lrs.repositories.students import (
     Streak,
     Student,
@@ -57,10 +64,12 @@ __all__ = [
     "history_delete",
     "most_missed_words",
     "review_put",
+    "reviews_after",
     "reviews_page",
     "session_create",
     "session_end",
     "session_get",
+    "sessions_from",
     "sessions_page",
     "streak_reset",
     "streaks_expiring",

@@ -3,11 +3,12 @@ transaction that records a review with everything it changes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from langportal.idempotency import Claim
-from langportal.storage.dynamo import Transaction
+from langportal.storage.dynamo import Transaction, dynamodb_errors
 from lrs.models import ReviewModel, StudentModel, StudySessionModel, WordStatModel
 from lrs.repositories.counters import counters_stage
 from lrs.repositories.errors import ReviewStored, SessionClosed, StudyMoved
@@ -39,6 +40,14 @@ def reviews_page(session_id: str, *, limit: int, start: dict | None = None) -> C
         ),
         _review,
     )
+
+
+def reviews_after(session_id: str, *, after: str | None = None) -> Iterator[Review]:
+    """A session's reviews in the order given, after review id `after`, read a page at a
+    time as they are taken."""
+    condition = ReviewModel.review_id > after if after else None
+    with dynamodb_errors():
+        yield from map(_review, ReviewModel.query(session_id, range_key_condition=condition, consistent_read=True))
 
 
 def review_put(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from langportal.errors import Contended
 from langportal.idempotency import Claim
-from langportal.storage.dynamo import Transaction
+from langportal.storage.dynamo import Transaction, dynamodb_errors
 from lrs.models import StudentModel, StudySessionModel
 from lrs.repositories.errors import SessionClosed
 from lrs.repositories.reads import Cursor, item_get, page_read
@@ -88,6 +89,23 @@ def sessions_page(user_id: str, *, limit: int, start: dict | None = None) -> Cur
         ),
         _session,
     )
+
+
+def sessions_from(user_id: str, *, first: str | None = None, group_id: str | None = None) -> Iterator[Session]:
+    """A student's sessions oldest first, from session id `first` on (itself included),
+    read a page at a time as they are taken. With `group_id`, that group's only: the
+    filter is applied after the read, so every session of the student is read (and paid)."""
+    condition = StudySessionModel.session_id >= first if first else None
+    with dynamodb_errors():
+        yield from map(
+            _session,
+            StudySessionModel.query(
+                user_id,
+                range_key_condition=condition,
+                filter_condition=StudySessionModel.group_id == group_id if group_id else None,
+                consistent_read=True,
+            ),
+        )
 
 
 def session_end(user_id: str, session_id: str, ended_at: datetime, *, claim: Claim | None = None) -> None:

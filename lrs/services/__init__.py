@@ -8,11 +8,13 @@ services call these names; the modules are the package's layout:
   the one rule for a success rate;
 - `words`: words joined with a student's own counts;
 - `statistics`: the teachers' dashboard and a student's report;
+- `history`: a student's or a group's review history, a page at a time, for exports;
 - `access`: who may read whose records; `errors`: what callers may be told.
 """
 
 from lrs.services.access import Caller, Listing, check_may_read
 from lrs.services.errors import SessionEnded, SessionNotFound, StudentNotFound
+from lrs.services.history import HISTORY_FIELDS, history_check, history_count, history_pages
 from lrs.services.progress import (
     DueCard,
     Progress,
@@ -46,6 +48,7 @@ from lrs.services.study import (
 from lrs.services.words import StudiedWord, words_list_studied, words_studied
 
 __all__ = [
+    "HISTORY_FIELDS",
     "STREAK_LOOKBACK_DAYS",
     "Caller",
     "Dashboard",
@@ -65,6 +68,9 @@ __all__ = [
     "current_streak",
     "dashboard",
     "groups_studied",
+    "history_check",
+    "history_count",
+    "history_pages",
     "history_reset",
     "progress_get",
     "review_record",
