@@ -1,0 +1,4 @@
+"""The study records' jobs (langportal.jobs), one module per kind: each registers its kind
+when imported, which the app's `ready` does through this package."""
+
+from lrs.jobs import history  # noqa: F401 (registers the history export)
