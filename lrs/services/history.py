@@ -80,9 +80,7 @@ def _student_records(user_id: str, group_id: str | None, after: dict | None) -> 
     username = student.username if student else None
     for session in repo.sessions_from(user_id, first=after and after["session"], group_id=group_id):
         resuming = after is not None and session.id == after["session"]
-        if resuming and after["review"] is None:
-            continue  # written already, as a session without reviews
-        written = resuming
+        written = resuming  # a session resumed from was written already, as its reviews or without
         for review in repo.reviews_after(session.id, after=after["review"] if resuming else None):
             written = True
             yield _record(username, session, review), {"session": session.id, "review": review.id}

@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from langportal.errors import PermissionDenied
 from langportal.jobs import services as jobs
@@ -188,4 +189,18 @@ def test_who_may_not_read_a_history_cannot_export_it(make_caller, study, make_to
         with pytest.raises(PermissionDenied) as refused:
             history.history_export_start(caller=ben, format="csv", actor="ben", **scope)
         assert refused.value.status == 403
+    assert jobs.jobs_recent() == []
+
+
+def test_the_command_exports_a_students_history_to_a_file(study, make_tokens, tmp_path):
+    session = study("aiko", [("1", True)])
+    aiko = user_of(make_tokens, "aiko")
+    output = tmp_path / "aiko.csv"
+    call_command("export_history", "--student", aiko, "--output", str(output), verbosity=0)
+    assert rows(output.read_bytes()) == as_csv(expected(aiko, "aiko", session))
+
+
+def test_the_command_refuses_no_such_group_and_starts_no_job(aws):
+    with pytest.raises(CommandError, match="No group with id 999"):
+        call_command("export_history", "--group", "999", verbosity=0)
     assert jobs.jobs_recent() == []
