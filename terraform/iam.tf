@@ -317,6 +317,13 @@ data "aws_iam_policy_document" "jobs_lambda" {
     resources = ["${aws_s3_bucket.media.arn}/exports/*"]
   }
 
+  # An Anki deck export carries the words' audio and images.
+  statement {
+    sid       = "ExportMedia"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.media.arn}/words/*"]
+  }
+
   # Without ListBucket, S3 answers 403 instead of 404 for an import file that is gone
   # (expired after imports_expiration_days, say), and the job's error would read as a
   # missing permission.
