@@ -1,14 +1,16 @@
 import getpass
+import shutil
 import time
+from contextlib import closing
 from pathlib import Path
 
-import requests
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from langportal.errors import DomainError
 from langportal.jobs import services as jobs
 from lrs.jobs import history
+from vocabulary.services import object_stream
 
 RUN_SECONDS = 5.0  # of one run here, between two looks at the progress bar
 
@@ -25,7 +27,7 @@ class Operator:
 class Command(BaseCommand):
     help = (
         "Export a student's or a group's review history as CSV or JSON, as the admin's export "
-        "does: a job that runs here, with a progress bar, and can be resumed."
+        "does: a job that runs here, with a progress bar, and writes the file to --output or prints its link."
     )
 
     def add_arguments(self, parser):
@@ -33,7 +35,7 @@ class Command(BaseCommand):
         scope.add_argument("--student", metavar="SUB", help="the student's Cognito sub")
         scope.add_argument("--group", metavar="ID", help="the group's id")
         parser.add_argument("--format", choices=sorted(history.FORMATS), default="csv")
-        parser.add_argument("--output", type=Path, help="where to save the file (default: its name, here)")
+        parser.add_argument("--output", type=Path, help="where to write the file (default: print a link to it)")
         parser.add_argument("--actor", default=getpass.getuser(), help="who the job names (default: %(default)s)")
         parser.add_argument(
             "--no-wait", action="store_true", help="start the job and leave it to the jobs worker or Lambda"
@@ -52,9 +54,12 @@ class Command(BaseCommand):
         job = self._run(job.id, show=verbosity > 0)
         if job.status == jobs.FAILED:
             raise CommandError(f"The export stopped: {job.message}")
-        path = output or Path(job.options["filename"])
-        self._download(job, path)
-        self.stdout.write(self.style.SUCCESS(f"Exported to {path}."))
+        if output is None:
+            self.stdout.write(jobs.job_output_url(job))
+            return
+        with closing(object_stream(job.output_key)) as stream, output.open("wb") as file:
+            shutil.copyfileobj(stream, file)
+        self.stdout.write(self.style.SUCCESS(f"Wrote {output}."))
 
     def _run(self, job_id: str, *, show: bool):
         """Run the job here to its end (or follow another run of it), showing its progress."""
@@ -67,11 +72,3 @@ class Command(BaseCommand):
                 bar.total, bar.n = job.total, job.done
                 bar.refresh()
         return job
-
-    def _download(self, job, path: Path) -> None:
-        """Save the file through the job's short-lived link, a chunk at a time."""
-        with requests.get(jobs.job_output_url(job), stream=True, timeout=30) as answer:
-            answer.raise_for_status()
-            with path.open("wb") as file:
-                for chunk in answer.iter_content(1024 * 1024):
-                    file.write(chunk)
