@@ -7,10 +7,13 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from langportal.errors import PermissionDenied
+from langportal import aws
+from langportal.errors import PermissionDenied, Unavailable
 from langportal.jobs import services as jobs
+from langportal.local.strict import Fault
 from lrs import repositories as repo
 from lrs import services
 from lrs.jobs import history
@@ -204,3 +207,20 @@ def test_the_command_refuses_no_such_group_and_starts_no_job(aws):
     with pytest.raises(CommandError, match="No group with id 999"):
         call_command("export_history", "--group", "999", verbosity=0)
     assert jobs.jobs_recent() == []
+
+
+def test_a_run_that_finds_dynamodb_down_is_run_again_to_the_same_file(
+    history_export, study, make_tokens, strict_dynamodb, no_botocore_backoff
+):
+    session = study("aiko", [("1", True), ("2", False)])
+    aiko = user_of(make_tokens, "aiko")
+    started = history_export.start(user_id=aiko)
+    job_id = started["Location"].rstrip("/").rsplit("/", 1)[1]
+    strict_dynamodb.configure(throttle=Fault(1.0, operations=frozenset({"Query"})))
+    with pytest.raises(Unavailable):
+        jobs.job_run(job_id, seconds=60)
+    strict_dynamodb.configure(throttle=Fault())
+    done = jobs.job_run(job_id, seconds=60)
+    assert (done.status, done.output_key) == ("done", f"exports/{job_id}/{done.options['filename']}")
+    stored = aws.client("s3").get_object(Bucket=settings.MEDIA_BUCKET, Key=done.output_key)["Body"].read()
+    assert rows(stored) == as_csv(expected(aiko, "aiko", session))
