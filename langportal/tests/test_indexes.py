@@ -36,8 +36,8 @@ def table(aws):
             {"AttributeName": "size", "AttributeType": "N"},
         ],
         GlobalSecondaryIndexes=[
-            {"IndexName": "by_colour", "Projection": {"ProjectionType": "ALL"},
-             "KeySchema": [{"AttributeName": "colour", "KeyType": "HASH"}, {"AttributeName": "size", "KeyType": "RANGE"}]},
+            {"IndexName": "by_colour", "Projection": {"ProjectionType": "ALL"}, "KeySchema": [
+                {"AttributeName": "colour", "KeyType": "HASH"}, {"AttributeName": "size", "KeyType": "RANGE"}]},
             {"IndexName": "by_shape", "Projection": {"ProjectionType": "KEYS_ONLY"},
              "KeySchema": [{"AttributeName": "shape", "KeyType": "HASH"}]},
         ],
