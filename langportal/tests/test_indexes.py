@@ -51,7 +51,11 @@ def table(aws):
         dynamodb.put_item(TableName=TABLE, Item=thing(number, COLOURS[number % 3], size=number % 4))
     dynamodb.put_item(TableName=TABLE, Item={**key("p1", "colourless"), "shape": {"S": "round"}, "size": {"N": "2"}})
     dynamodb.put_item(TableName=TABLE, Item={**key("p2", "shapeless"), "colour": {"S": "red"}, "size": {"N": "9"}})
-    return dynamodb
+    first_queries = (("by_colour", "colour", "red"), ("by_shape", "shape", "round"), ("by_size", "pk", "p0"))
+    for index, attribute, value in first_queries:
+        dynamodb.query(TableName=TABLE, IndexName=index, KeyConditionExpression=f"{attribute} = :v",
+                       ExpressionAttributeValues={":v": {"S": value}})  # fmt: skip
+    return dynamodb  # each index built by a first query: the writes of a test change it
 
 
 def key(pk: str, sk: str) -> dict:
@@ -135,7 +139,6 @@ def test_paging_limits_filters_projections_and_order_answer_as_moto(same_as_moto
 
 
 def test_an_item_whose_index_key_is_a_list_is_stored_and_never_found(table, same_as_moto):
-    same_as_moto(**colour_query("red"))  # the index is built
     table.put_item(TableName=TABLE, Item={**key("p9", "listed"), "colour": {"L": [{"S": "red"}]}, "size": {"N": "1"}})
     assert "listed" not in found(same_as_moto(**colour_query("red")))
 
@@ -204,7 +207,6 @@ def test_a_batch_write_puts_and_deletes_in_the_index(table, same_as_moto):
 
 
 def test_an_item_put_back_behind_motos_methods_is_found_by_its_key(table, moto_table, same_as_moto):
-    same_as_moto(**colour_query("red"))  # the index is built
     older = copy.deepcopy(moto_table.get_item(DynamoType({"S": "p0"}), DynamoType({"S": "s00"})))
     table.update_item(TableName=TABLE, Key=key("p0", "s00"), UpdateExpression="SET colour = :b",
                       ExpressionAttributeValues={":b": {"S": "blue"}})  # fmt: skip
@@ -214,7 +216,6 @@ def test_an_item_put_back_behind_motos_methods_is_found_by_its_key(table, moto_t
 
 
 def test_a_restored_emulator_state_answers_from_its_own_items(table, same_as_moto):
-    same_as_moto(**colour_query("red"))
     saved = snapshot()
     table.delete_item(TableName=TABLE, Key=key("p0", "s00"))
     restore(saved)
@@ -247,7 +248,6 @@ def compared(monkeypatch):
 def test_a_query_on_an_index_compares_only_its_keys_items(table, compared):
     for number in range(100):
         table.put_item(TableName=TABLE, Item={**key("bulk", f"b{number:03}"), "colour": {"S": "grey"}})
-    table.query(TableName=TABLE, **colour_query("red"))  # builds the index
     compared["!="] = 0
     answer = table.query(TableName=TABLE, **colour_query("red"))
     assert answer["Count"] == 5
