@@ -25,13 +25,14 @@ from rest_framework.test import APIClient
 
 from accounts import authentication, cognito
 from langportal.aws import client as aws_client
-from langportal.local import provision, transactions
+from langportal.local import indexes, provision, transactions
 from langportal.local.emulator import Emulator
 from langportal.local.strict import StrictConfig
 from langportal.storage.dynamo import table_models, transaction_connection
 from vocabulary import services as vocabulary
 
 transactions.install()  # moto's decorators, like the local stack, undo a transaction item by item
+indexes.install()  # and read only the items a query's key matches
 
 
 @pytest.fixture
