@@ -1,6 +1,7 @@
 """Importing words in the admin: a CSV or JSON file is previewed row by row, then imported
 by a job (vocabulary.jobs.imports), whose page (langportal.jobs.admin) shows its progress
-live and offers the rows it left out as a CSV."""
+live and offers the rows it left out as a CSV. An Anki deck (.apkg) goes through a
+mapping step of its own first (vocabulary.admin.anki)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.urls import reverse
 
 from langportal.errors import InvalidInput
 from vocabulary import documents, services
+from vocabulary.admin.anki import anki_mapping, anki_upload
 from vocabulary.admin.common import bounded_upload
 from vocabulary.admin.common import context as _context
 from vocabulary.admin.common import import_limit as _import_limit
@@ -30,7 +32,8 @@ class ImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = (
-            "CSV with the export's columns, or a JSON vocabulary document (groups and words): "
+            "CSV with the export's columns, a JSON vocabulary document (groups and words), or an Anki "
+            "deck (.apkg, whose fields you choose next): "
             "a row with an id updates that word, or adds it with that id; a row without one updates "
             "the word with the same Japanese and English, or adds a new word. Rows that would change "
             "nothing are left as they are, so importing a file twice changes nothing. Up to "
@@ -74,12 +77,16 @@ def _preview(document: documents.Document) -> list[dict]:
 def words_import(request):
     if request.method == "POST" and request.POST.get("token"):
         return _import_start(request, request.POST["token"])
+    if request.method == "POST" and request.POST.get("anki_token"):
+        return anki_mapping(request, request.POST["anki_token"])
     form = ImportForm(request.POST or None, request.FILES or None)
     preview, token = None, None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()  # at most IMPORT_MAX_BYTES: bounded_upload cut off anything larger
+        upload = form.cleaned_data["file"]  # at most IMPORT_MAX_BYTES: bounded_upload cut off anything larger
         try:
+            if upload.name.lower().endswith(".apkg"):
+                return anki_upload(request, upload)
+            data = upload.read()
             preview = _preview(_document_from(upload.name, data))
         except InvalidInput as error:
             form.add_error("file", error.message)
