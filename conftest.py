@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import requests
 from _pytest.nodeid import coerce_node_id
 from botocore.retries.standard import ExponentialBackoff
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,13 +25,14 @@ from rest_framework.test import APIClient
 
 from accounts import authentication, cognito
 from langportal.aws import client as aws_client
-from langportal.local import provision, transactions
+from langportal.local import indexes, provision, transactions
 from langportal.local.emulator import Emulator
 from langportal.local.strict import StrictConfig
 from langportal.storage.dynamo import table_models, transaction_connection
 from vocabulary import services as vocabulary
 
 transactions.install()  # moto's decorators, like the local stack, undo a transaction item by item
+indexes.install()  # and read only the items a query's key matches
 
 
 @pytest.fixture
@@ -426,6 +428,35 @@ class AdminImport:
 @pytest.fixture
 def admin_import(teacher_browser) -> AdminImport:
     return AdminImport(teacher_browser)
+
+
+class AdminExport:
+    """Words exported in the admin as a teacher does it: the export form posted, its job
+    run, and the file downloaded from the job's page through its short-lived link."""
+
+    URL = "/admin/vocabulary/words/export/"
+
+    def __init__(self, client):
+        self.client = client
+
+    def __call__(self, format: str = "csv", group: str = "") -> bytes:
+        from langportal.jobs import services as jobs
+
+        started = self.client.post(self.URL, {"format": format, "group": group})
+        assert started.status_code == 302, started.content
+        job_id = started["Location"].rstrip("/").rsplit("/", 1)[1]
+        done = jobs.job_run(job_id, seconds=60)
+        assert done.status == "done", done.message
+        link = self.client.get(f"/admin/jobs/{job_id}/download/")
+        assert link.status_code == 302, link.content
+        download = requests.get(link["Location"], timeout=10)
+        assert download.status_code == 200
+        return download.content
+
+
+@pytest.fixture
+def admin_export(teacher_browser) -> AdminExport:
+    return AdminExport(teacher_browser)
 
 
 @pytest.fixture

@@ -102,6 +102,7 @@ class AdminSite(admin.AdminSite):
         )
 
     def get_urls(self):
+        from langportal.jobs import admin as jobs_admin
         from lrs import admin as lrs_admin
         from vocabulary import admin as vocabulary_admin
 
@@ -110,7 +111,7 @@ class AdminSite(admin.AdminSite):
             path("login/setup/", csrf_protect(never_cache(self.login_setup)), name="login_setup"),
         ]
         # Ours first: Django's list ends in a catch-all that answers 404.
-        return sign_in + vocabulary_admin.urls(self) + lrs_admin.urls(self) + super().get_urls()
+        return sign_in + vocabulary_admin.urls(self) + lrs_admin.urls(self) + jobs_admin.urls(self) + super().get_urls()
 
     def get_app_list(self, request, app_label=None):
         ours = [
@@ -123,7 +124,6 @@ class AdminSite(admin.AdminSite):
                     _entry("Words", reverse("admin:vocabulary_words"), reverse("admin:vocabulary_word_add")),
                     _entry("Groups", reverse("admin:vocabulary_groups")),
                     _entry("Import words", reverse("admin:vocabulary_import")),
-                    _entry("Imports", reverse("admin:vocabulary_import_jobs")),
                 ],
             },
             {
@@ -135,6 +135,13 @@ class AdminSite(admin.AdminSite):
                     _entry("Statistics", reverse("admin:lrs_dashboard")),
                     _entry("Students", reverse("admin:lrs_students")),
                 ],
+            },
+            {
+                "name": "Jobs",
+                "app_label": "jobs",
+                "app_url": reverse("admin:jobs"),
+                "has_module_perms": True,
+                "models": [_entry("Imports, exports and erasures", reverse("admin:jobs"))],
             },
         ]
         apps = [app for app in ours if app_label in (None, app["app_label"])]

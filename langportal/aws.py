@@ -53,7 +53,10 @@ def client_config() -> Config:
 def client(service: str):
     """A shared client for one AWS service (boto3 clients are thread-safe once made)."""
     with _lock:  # creating clients from one session is not thread-safe
-        return boto3.session.Session().client(service, config=client_config())
+        config = client_config()
+        if service == "s3":  # links it presigns are signed as S3 asks today (SigV4), as the media's are
+            config = config.merge(Config(signature_version="s3v4"))
+        return boto3.session.Session().client(service, config=config)
 
 
 def is_unavailable(error: BaseException) -> bool:

@@ -169,6 +169,10 @@ MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="langportal-media")
 # The SQS queue of jobs (imports, exports, erasures), read by the jobs Lambda on AWS and by
 # the worker that `make run` starts.
 JOBS_QUEUE = env.str("JOBS_QUEUE", default="langportal-jobs")
+# How long the link to a job's output file (an export) works, once made.
+JOB_DOWNLOAD_SECONDS = env.int("JOB_DOWNLOAD_SECONDS", default=300)
+# An export's file goes to S3 in multipart parts of this many bytes (S3's least is 5 MiB).
+EXPORT_PART_BYTES = env.int("EXPORT_PART_BYTES", default=8 * 1024 * 1024)
 MEDIA_CUSTOM_DOMAIN = env.str("MEDIA_CUSTOM_DOMAIN", default="") or None
 # Largest media file accepted by POST /api/words/upload and the admin's word form, in
 # bytes (413 above it, counted while the body streams in).

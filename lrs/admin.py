@@ -1,16 +1,20 @@
-"""Study statistics in the Django admin: a dashboard, the students, one student's page."""
+"""Study statistics in the Django admin: a dashboard, the students, one student's page,
+and exports of a student's or a group's review history (jobs)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 
 from accounts import services as accounts
 from langportal.charts import Bar, bar_chart
+from langportal.errors import InvalidInput
 from lrs import services
-from lrs.jobs import erasure
+from lrs.jobs import erasure, history
 
 
 def _context(request, **values) -> dict:
@@ -39,6 +43,7 @@ def dashboard(request):
             reviews_chart=reviews_chart,
             groups_chart=groups_chart,
             total_reviews=sum(day.reviews for day in board.days),
+            export=HistoryExportForm(),
         ),
     )
 
@@ -76,6 +81,7 @@ def student(request, user_id: str):
             report=report,
             name=request.GET.get("name", ""),
             trend=trend,
+            export=HistoryExportForm(),
         ),
     )
 
@@ -100,7 +106,7 @@ def student_erase(request, user_id: str):
     if request.method == "POST":
         job = erasure.erasure_job_start(caller=request.user, user_id=user_id, actor=request.user.username)
         messages.success(request, f"Erasing all data of {name}: job {job.id} has started.")
-        return HttpResponseRedirect(reverse("admin:lrs_student", args=[user_id]))
+        return HttpResponseRedirect(reverse("admin:job", args=[job.id]))
     counts = services.erasure_counts(services.erasure_plan(subject))
     return TemplateResponse(
         request,
@@ -116,6 +122,31 @@ def student_erase(request, user_id: str):
     )
 
 
+class HistoryExportForm(forms.Form):
+    format = forms.ChoiceField(choices=list(history.FORMATS.items()), initial="csv")
+
+
+def _history_export(request, **scope):
+    """Start a history export job (its file is made in the background) and show its page."""
+    form = HistoryExportForm(request.POST)
+    if not form.is_valid():
+        raise InvalidInput("; ".join(f"{field}: {error}" for field, errors in form.errors.items() for error in errors))
+    job = history.history_export_start(
+        caller=request.user, format=form.cleaned_data["format"], actor=request.user.username, **scope
+    )
+    return HttpResponseRedirect(reverse("admin:job", args=[job.id]))
+
+
+@require_POST
+def student_history_export(request, user_id: str):
+    return _history_export(request, user_id=user_id)
+
+
+@require_POST
+def group_history_export(request, group_id: str):
+    return _history_export(request, group_id=group_id)
+
+
 def urls(site) -> list:
     return [
         path("lrs/statistics/", site.admin_view(dashboard), name="lrs_dashboard"),
@@ -123,4 +154,12 @@ def urls(site) -> list:
         path("lrs/students/<str:user_id>/", site.admin_view(student), name="lrs_student"),
         path("lrs/students/<str:user_id>/reset/", site.admin_view(student_reset), name="lrs_student_reset"),
         path("lrs/students/<str:user_id>/erase/", site.admin_view(student_erase), name="lrs_student_erase"),
+        path(
+            "lrs/students/<str:user_id>/export/",
+            site.admin_view(student_history_export),
+            name="lrs_student_history_export",
+        ),
+        path(
+            "lrs/groups/<str:group_id>/export/", site.admin_view(group_history_export), name="lrs_group_history_export"
+        ),
     ]

@@ -282,9 +282,10 @@ resource "aws_iam_role" "jobs_lambda" {
 
 # The jobs function takes its messages from the jobs queue and sends the next one when a
 # run stops for time; reads an import's file under imports/ and removes it once imported;
-# writes exports under exports/ and an erasure's plan under erasures/; and writes the job,
-# its errors and what an import or an erasure writes (local.jobs_tables), scanning what
-# an erasure must scan. It signs nothing: no secret key.
+# writes exports under exports/ (each page as a part, read back into one file, then
+# deleted) and an erasure's plan under erasures/; and writes the job, its errors and what
+# an import or an erasure writes (local.jobs_tables), scanning what an erasure must scan.
+# It signs nothing: no secret key.
 data "aws_iam_policy_document" "jobs_lambda" {
   statement {
     sid       = "Logs"
@@ -334,8 +335,15 @@ data "aws_iam_policy_document" "jobs_lambda" {
 
   statement {
     sid       = "ExportFiles"
-    actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]
+    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
     resources = ["${aws_s3_bucket.media.arn}/exports/*"]
+  }
+
+  # An Anki deck export carries the words' audio and images.
+  statement {
+    sid       = "ExportMedia"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.media.arn}/words/*"]
   }
 
   # Without ListBucket, S3 answers 403 instead of 404 for an import file that is gone

@@ -77,6 +77,20 @@ resource "aws_s3_bucket_lifecycle_configuration" "media" {
     }
   }
 
+  # An export's file (and any part a run left) under exports/<job id>/: its link lasts
+  # minutes, and a teacher who needs it again exports again.
+  rule {
+    id     = "expire-exports"
+    status = "Enabled"
+    filter {
+      prefix = "exports/"
+    }
+
+    expiration {
+      days = var.exports_expiration_days
+    }
+  }
+
   depends_on = [aws_s3_bucket_versioning.media]
 }
 

@@ -215,6 +215,12 @@ variable "imports_expiration_days" {
   default     = 7
 }
 
+variable "exports_expiration_days" {
+  description = "Days an export's file (exports/ prefix) is kept."
+  type        = number
+  default     = 7
+}
+
 # --- Cognito -------------------------------------------------------------------
 
 variable "self_sign_up" {

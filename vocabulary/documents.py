@@ -1,5 +1,5 @@
-"""Vocabulary documents: the JSON that seeding reads from S3 and imports accept, and
-the CSV that the admin exports and imports.
+"""Vocabulary documents: the JSON that seeding reads from S3, imports accept and exports
+write, and the CSV that exports write and imports accept.
 
     {"groups": [{"id": "1", "name": "Basic Greetings"}, ...],
      "words": [{"id": "1", "japanese": "こんにちは", "english": "hello",
@@ -11,11 +11,9 @@ vocabulary.services.imports. Every entry, of a JSON document or a CSV file alike
 checked once, by document_rows with the API's own serializers; a bad entry is reported
 with its position and reasons and the others go on.
 
-The CSV has the columns of CSV_COLUMNS, a word's group ids joined by ";". A cell that
-a spreadsheet would run as a formula (one starting with =, +, -, @, a tab or a carriage
-return) is exported with a single quote in front, as OWASP advises against CSV
-injection; importing takes exactly that quote off again, so an export imports back as
-it was and such words stay importable.
+The CSV has the columns of CSV_COLUMNS, a word's group ids joined by ";", its cells made
+formula-safe by langportal.spreadsheets; importing takes the quote that adds off again,
+so an export imports back as it was and such words stay importable.
 
 Documents are read within DocumentLimits (bytes, JSON nesting, rows, the length of a
 CSV field or JSON string); the first limit passed is refused with DocumentTooLarge,
@@ -38,11 +36,11 @@ from django.conf import settings
 from langportal.api.errors import plain_errors
 from langportal.errors import InvalidInput
 from langportal.ids import is_id
+from langportal.spreadsheets import imported_text
 from vocabulary.serializers import DocumentGroup, DocumentWord
 
 CSV_COLUMNS = ("id", "japanese", "kana", "romaji", "english", "part_of_speech", "group_ids")
 NOT_A_DOCUMENT = 'A vocabulary document is a JSON object with a "words" list.'
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # A JSON string, or the rest of the text after an unterminated one: each quote starts at
 # most one match, so removing them all takes one pass whatever the text.
@@ -53,34 +51,36 @@ NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 # --- CSV cells -------------------------------------------------------------------------
 
 
-def _formula_like(value: str) -> bool:
-    # Leading quotes are looked through, so that a value that starts with quotes
-    # itself comes back unchanged from imported_text(spreadsheet_text(value)).
-    return value.lstrip("'").startswith(FORMULA_START)
+def word_entry(word) -> dict:
+    """A word as an entry of a document's "words" (its group ids in numeric order)."""
+    return {
+        "id": word.id,
+        "japanese": word.japanese,
+        "english": word.english,
+        "kana": word.kana,
+        "romaji": word.romaji,
+        "part_of_speech": word.part_of_speech,
+        "group_ids": sorted(word.group_ids, key=int),
+    }
 
 
-def spreadsheet_text(value: str) -> str:
-    """A CSV cell that no spreadsheet runs as a formula: a quote before one that starts like one."""
-    return f"'{value}" if _formula_like(value) else value
+def group_entry(group) -> dict:
+    """A group as an entry of a document's "groups"."""
+    return {"id": group.id, "name": group.name}
 
 
-def imported_text(cell: str) -> str:
-    """The value of a cell as spreadsheet_text wrote it: its neutralising quote taken off."""
-    return cell[1:] if cell.startswith("'") and _formula_like(cell) else cell
-
-
-def csv_row(word) -> list[str]:
-    """A word as a row of CSV_COLUMNS, every cell safe to open in a spreadsheet."""
-    cells = [
-        word.id,
-        word.japanese,
-        word.kana,
-        word.romaji,
-        word.english,
-        word.part_of_speech or "",
-        ";".join(sorted(word.group_ids, key=int)),
+def csv_cells(entry: dict) -> list[str]:
+    """A document's word entry as the cells of CSV_COLUMNS, as they are: a CSV writer
+    makes them formula-safe (langportal.jobs.exports.csv_format)."""
+    return [
+        entry["id"],
+        entry["japanese"],
+        entry["kana"],
+        entry["romaji"],
+        entry["english"],
+        entry["part_of_speech"] or "",
+        ";".join(entry["group_ids"]),
     ]
-    return [spreadsheet_text(cell) for cell in cells]
 
 
 # --- limits ----------------------------------------------------------------------------

@@ -1,8 +1,13 @@
 """POST /api/ai/generate_hint with the offline provider: grounding, cache, limits, safety."""
 
+from datetime import timedelta
+
 import pytest
 
+from ai_hints import services
 from ai_hints.backends.base import HintRequest, prompt
+from ai_hints.backends.offline import OfflineBackend
+from ai_hints.models import HintCacheModel
 from ai_hints.output import BadOutput, hint_clean
 from vocabulary import services as vocabulary
 
@@ -44,6 +49,12 @@ def test_other_words_come_from_the_offline_dictionary(hint, words):
     assert "It is a noun" in body["ai_hint"]
 
 
+def test_a_dictionary_word_is_read_as_the_dictionary_reads_it(hint, words):
+    body = hint("明日", "Days").json()  # JMdict reads あした where the morphological reading is あす
+    assert body["romaji"] == "ashita"
+    assert "(あした, ashita)" in body["ai_hint"]
+
+
 def test_a_word_no_dictionary_knows(hint, words):
     body = hint("ぽよぽよん", "Made-up words").json()
     assert (body["romaji"], body["english"]) == ("poyopoyon", None)
@@ -56,6 +67,22 @@ def test_a_repeated_request_is_served_from_the_cache(hint, words):
     assert (first["cached"], again["cached"]) == (False, True)
     assert again["ai_hint"] == first["ai_hint"]
     assert hint("ありがとう", "Shopping").json()["cached"] is False
+
+
+def test_a_new_prompt_or_model_is_asked_afresh(hint, words, monkeypatch):
+    assert hint("ありがとう").json()["cached"] is False
+    monkeypatch.setattr(services, "PROMPT_VERSION", "a later prompt")
+    assert hint("ありがとう").json()["cached"] is False
+    monkeypatch.setattr(OfflineBackend, "model", "templates-next")
+    assert hint("ありがとう").json()["cached"] is False
+    assert hint("ありがとう").json()["cached"] is True
+
+
+def test_a_hint_is_cached_for_the_configured_days(hint, words, settings):
+    settings.AI_HINT_CACHE_DAYS = 3
+    hint("ありがとう")
+    (item,) = HintCacheModel.scan()
+    assert item.expires_at == (item.created_at + timedelta(days=3)).replace(microsecond=0)  # TTL: whole seconds
 
 
 @pytest.mark.parametrize(

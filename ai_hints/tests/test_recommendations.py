@@ -6,6 +6,7 @@ import pytest
 
 from ai_hints import services
 from lrs import services as lrs
+from vocabulary import services as vocabulary
 
 MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -82,3 +83,22 @@ def test_over_the_api_with_ownership(student_api, make_api, teacher_api, make_to
 def test_bad_limits_are_400(student_api, make_tokens, aws, query):
     user_id = make_tokens("student").user_id
     assert student_api.get(f"/api/recommendations/{user_id}?{query}").status_code == 400
+
+
+def test_new_words_stop_at_the_limit(words, amy):
+    studied(amy, [("1", True)])  # Greetings' 2 and 4 are new to her
+    assert picks(amy, MORNING + timedelta(minutes=5), limit=1) == [("2", "new")]
+
+
+def test_a_word_in_two_studied_groups_is_recommended_once(words, amy):
+    studied(amy, [("1", True)])
+    session = lrs.session_start(caller=amy, group_id="2", activity="flashcards", now=MORNING)
+    lrs.review_record(caller=amy, session_id=session.id, word_id="3", correct=True, now=MORNING)
+    # Sushi (4) is in Greetings and in Food, both of which she studies.
+    assert picks(amy, MORNING + timedelta(minutes=5)) == [("2", "new"), ("4", "new")]
+
+
+def test_a_deleted_word_is_not_recommended(words, amy):
+    studied(amy, [("1", False), ("2", True)])
+    vocabulary.word_delete(word_id="1")
+    assert picks(amy, MORNING + timedelta(days=2)) == [("2", "due"), ("4", "new")]

@@ -21,11 +21,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from itertools import islice
+from pathlib import PurePosixPath
 from typing import TypeVar
 
+from django.conf import settings
 from django.utils import timezone
 from ulid import ULID
 
+from langportal import aws
 from langportal.errors import Conflict, DomainError, NotFound, Unavailable
 from langportal.jobs import queue
 from langportal.jobs import repositories as repo
@@ -50,6 +53,7 @@ __all__ = [
     "RowRejected",
     "job_errors",
     "job_get",
+    "job_output_url",
     "job_queue_again",
     "job_run",
     "job_start",
@@ -109,6 +113,22 @@ def job_get(*, job_id: str) -> Job:
 
 def jobs_recent(*, limit: int = 50) -> list[Job]:
     return repo.jobs_recent(limit=limit)
+
+
+def job_output_url(job: Job) -> str:
+    """A link that downloads the job's output file for JOB_DOWNLOAD_SECONDS, under the
+    file name its kind gave it (`options["filename"]`). Always signed by S3 itself, even
+    where media are served from a public domain: an export is no one else's to read."""
+    filename = job.options.get("filename") or PurePosixPath(job.output_key).name
+    return aws.client("s3").generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": settings.MEDIA_BUCKET,
+            "Key": job.output_key,
+            "ResponseContentDisposition": f'attachment; filename="{filename}"',
+        },
+        ExpiresIn=settings.JOB_DOWNLOAD_SECONDS,
+    )
 
 
 def job_errors(*, job_id: str) -> Iterator[RowError]:

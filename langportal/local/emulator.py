@@ -29,7 +29,7 @@ from moto.backends import get_backend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from langportal.local import transactions
+from langportal.local import indexes, transactions
 from langportal.local.strict import StrictConfig, StrictDynamoDB
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per emulator request is noise
@@ -38,6 +38,7 @@ SERVICES = ("dynamodb", "s3", "cognito-idp", "sqs")  # sqs: a queued job is stil
 
 
 transactions.install()  # transactions that cost what they write, not what their tables hold
+indexes.install()  # queries that cost what they match, not what their tables hold
 
 
 _NEW_LOCKS = {type(threading.Lock()): threading.Lock, type(threading.RLock()): threading.RLock}

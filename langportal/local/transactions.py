@@ -24,6 +24,8 @@ from moto.dynamodb.exceptions import (
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 
+from langportal.local import indexes
+
 
 class _TablesKept:
     """`copy` as moto's DynamoDB backend sees it: a table is "copied" as itself (its
@@ -77,3 +79,4 @@ def _put_back(table: Table, hash_key: DynamoType, range_key: DynamoType | None, 
         place.pop(name, None)
     else:
         place[name] = item
+    indexes.reindex(table, hash_key, range_key)

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
+from langportal.jobs import services as jobs
 from langportal.local.strict import Fault
 from lrs import repositories as lrs_repo
 from lrs import services as lrs_services
@@ -90,7 +91,7 @@ def test_filtering_by_a_missing_group_is_404(teacher_browser, words):
 
 
 def test_exporting_a_missing_group_is_404_not_a_broken_file(teacher_browser, words):
-    html = error_page(teacher_browser.get("/admin/vocabulary/words/export.csv", {"group": "999"}), 404)
+    html = error_page(teacher_browser.post("/admin/vocabulary/words/export/", {"format": "csv", "group": "999"}), 404)
     assert "No group with id 999." in html
 
 
@@ -137,9 +138,22 @@ def test_bad_list_parameters_are_400(teacher_browser, words, params, message):
     assert message in html and "<title>Bad Request |" in html
 
 
-def test_bad_export_parameters_are_400(teacher_browser, words):
-    html = error_page(teacher_browser.get("/admin/vocabulary/words/export.csv", {"group": "abc"}), 400)
-    assert "The group filter takes a group id" in html
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"format": "csv", "group": "abc"}, "The group is given by its id"),
+        ({"format": "xml"}, "Select a valid choice. xml is not one of the available choices."),
+        ({}, "format: This field is required."),
+    ],
+)
+def test_bad_export_fields_are_400_and_start_nothing(teacher_browser, words, fields, message):
+    html = error_page(teacher_browser.post("/admin/vocabulary/words/export/", fields), 400)
+    assert message in html
+    assert jobs.jobs_recent() == []
+
+
+def test_an_export_is_started_by_a_post_only(teacher_browser, words):
+    assert teacher_browser.get("/admin/vocabulary/words/export/", {"format": "csv"}).status_code == 405
 
 
 def test_a_search_of_100_characters_is_answered(teacher_browser, words):

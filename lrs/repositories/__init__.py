@@ -26,13 +26,13 @@ from lrs.repositories.history import (
     word_stat_delete,
 )
 from lrs.repositories.reads import Cursor
-from lrs.repositories.reviews import Review, review_put, reviews_all, reviews_page
+from lrs.repositories.reviews import Review, review_put, reviews_after, reviews_page
 from lrs.repositories.sessions import (
     Session,
     session_create,
     session_end,
     session_get,
-    session_groups,
+    sessions_from,
     sessions_page,
 )
 from lrs.repositories.students import (
@@ -71,13 +71,13 @@ __all__ = [
     "most_missed_words",
     "review_erase",
     "review_put",
-    "reviews_all",
+    "reviews_after",
     "reviews_page",
     "session_create",
     "session_delete",
     "session_end",
     "session_get",
-    "session_groups",
+    "sessions_from",
     "sessions_page",
     "streak_reset",
     "streaks_expiring",

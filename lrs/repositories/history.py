@@ -7,8 +7,8 @@ from langportal.errors import Conflict
 from langportal.storage.dynamo import Transaction, batch_write
 from lrs.models import ReviewModel, StudentModel, StudySessionModel, WordStatModel
 from lrs.repositories.counters import counters_stage
-from lrs.repositories.reviews import Review, reviews_all
-from lrs.repositories.sessions import session_groups
+from lrs.repositories.reviews import Review, reviews_after
+from lrs.repositories.sessions import sessions_from
 from lrs.repositories.word_stats import word_stats_all
 
 
@@ -22,9 +22,9 @@ def history_delete(user_id: str) -> None:
     Not one transaction (a history can be large): the totals go last, and running it
     again finishes what an interrupted run left.
     """
-    for session_id, _group_id in session_groups(user_id):
-        batch_write(ReviewModel, deletes=[(session_id, review.id) for review in reviews_all(session_id)])
-        batch_write(StudySessionModel, deletes=[(user_id, session_id)])
+    for session in sessions_from(user_id):
+        batch_write(ReviewModel, deletes=[(session.id, review.id) for review in reviews_after(session.id)])
+        batch_write(StudySessionModel, deletes=[(user_id, session.id)])
     batch_write(WordStatModel, deletes=[(user_id, stat.word_id) for stat in word_stats_all(user_id)])
     batch_write(StudentModel, deletes=[user_id])
 

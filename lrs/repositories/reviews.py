@@ -3,6 +3,7 @@ transaction that records a review with everything it changes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,10 +42,12 @@ def reviews_page(session_id: str, *, limit: int, start: dict | None = None) -> C
     )
 
 
-def reviews_all(session_id: str) -> list[Review]:
-    """Every review of a session, read page after page."""
+def reviews_after(session_id: str, *, after: str | None = None) -> Iterator[Review]:
+    """A session's reviews in the order given, after review id `after`, read a page at a
+    time as they are taken."""
+    condition = ReviewModel.review_id > after if after else None
     with dynamodb_errors():
-        return [_review(item) for item in ReviewModel.query(session_id, consistent_read=True)]
+        yield from map(_review, ReviewModel.query(session_id, range_key_condition=condition, consistent_read=True))
 
 
 def review_put(

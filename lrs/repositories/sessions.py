@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -90,10 +91,21 @@ def sessions_page(user_id: str, *, limit: int, start: dict | None = None) -> Cur
     )
 
 
-def session_groups(user_id: str) -> list[tuple[str, str]]:
-    """(session id, group id) of every session of a student, read page after page."""
+def sessions_from(user_id: str, *, first: str | None = None, group_id: str | None = None) -> Iterator[Session]:
+    """A student's sessions oldest first, from session id `first` on (itself included),
+    read a page at a time as they are taken. With `group_id`, that group's only: the
+    filter is applied after the read, so every session of the student is read (and paid)."""
+    condition = StudySessionModel.session_id >= first if first else None
     with dynamodb_errors():
-        return [(item.session_id, item.group_id) for item in StudySessionModel.query(user_id, consistent_read=True)]
+        yield from map(
+            _session,
+            StudySessionModel.query(
+                user_id,
+                range_key_condition=condition,
+                filter_condition=StudySessionModel.group_id == group_id if group_id else None,
+                consistent_read=True,
+            ),
+        )
 
 
 def session_end(user_id: str, session_id: str, ended_at: datetime, *, claim: Claim | None = None) -> None:

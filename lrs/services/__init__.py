@@ -9,6 +9,7 @@ services call these names; the modules are the package's layout:
   the one rule for a success rate;
 - `words`: words joined with a student's own counts;
 - `statistics`: the teachers' dashboard and a student's report;
+- `history`: a student's or a group's review history, a page at a time, for exports;
 - `access`: who may read whose records; `errors`: what callers may be told.
 """
 
@@ -24,6 +25,7 @@ from lrs.services.erasure import (
     erasure_subject,
 )
 from lrs.services.errors import SessionEnded, SessionNotFound, StudentNotFound
+from lrs.services.history import HISTORY_FIELDS, history_check, history_count, history_pages
 from lrs.services.progress import (
     DueCard,
     Progress,
@@ -57,6 +59,7 @@ from lrs.services.study import (
 from lrs.services.words import StudiedWord, words_list_studied, words_studied
 
 __all__ = [
+    "HISTORY_FIELDS",
     "KINDS",
     "STREAK_LOOKBACK_DAYS",
     "Caller",
@@ -84,6 +87,9 @@ __all__ = [
     "erasure_plan",
     "erasure_subject",
     "groups_studied",
+    "history_check",
+    "history_count",
+    "history_pages",
     "history_reset",
     "progress_get",
     "review_record",

@@ -89,10 +89,10 @@ def erasure_plan(subject: ErasureSubject) -> Iterator[ErasureItem]:
     """Every item of the student's: each session after its reviews, then the other kinds
     in the order of KINDS, the totals last (as a history reset deletes them)."""
     user_id = subject.user_id
-    for session_id, group_id in repo.session_groups(user_id):
-        for review in repo.reviews_all(session_id):
-            yield ErasureItem(REVIEW, _review_key(review, group_id))
-        yield ErasureItem(SESSION, {"user_id": user_id, "session_id": session_id})
+    for session in repo.sessions_from(user_id):
+        for review in repo.reviews_after(session.id):
+            yield ErasureItem(REVIEW, _review_key(review, session.group_id))
+        yield ErasureItem(SESSION, {"user_id": user_id, "session_id": session.id})
     for stat in repo.word_stats_all(user_id):
         yield ErasureItem(WORD_STAT, {"user_id": user_id, "word_id": stat.word_id})
     for key in idempotency.keys_of_user(user_id):

@@ -25,6 +25,7 @@ class Tally:
     label: str
     reviews: int
     correct: int
+    group_id: str | None = None  # a group's tally: the group, for its history export
 
     @property
     def success_rate(self) -> float:
@@ -48,7 +49,9 @@ def dashboard(*, now: datetime | None = None, days: int = 30, hardest: int = 10)
     per_group = repo.group_tallies([group.id for group in groups])
     return Dashboard(
         days=[Tally(day, per_day[day].reviews, per_day[day].correct) for day in dates],
-        groups=[Tally(group.name, per_group[group.id].reviews, per_group[group.id].correct) for group in groups],
+        groups=[
+            Tally(group.name, per_group[group.id].reviews, per_group[group.id].correct, group.id) for group in groups
+        ],
         hardest=_hardest(hardest),
         active=students_active(now=now),
     )

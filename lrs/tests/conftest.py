@@ -1,4 +1,5 @@
 import pytest
+import requests
 
 from langportal.jobs.models import JobErrorModel, JobModel
 from vocabulary import services as vocabulary
@@ -117,3 +118,38 @@ def stored():
         return tables
 
     return read
+
+
+class HistoryExport:
+    """A review history exported in the admin as a teacher does it: the form on a
+    student's page or a group's row posted, its job run, and the file downloaded from the
+    job's page through its short-lived link."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def start(self, *, user_id: str | None = None, group_id: str | None = None, format: str = "csv"):
+        """The answer to posting the form."""
+        path = f"/admin/lrs/groups/{group_id}/export/" if group_id else f"/admin/lrs/students/{user_id}/export/"
+        return self.client.post(path, {"format": format})
+
+    def __call__(self, **scope) -> bytes:
+        from langportal.jobs import services as jobs
+
+        started = self.start(**scope)
+        assert started.status_code == 302, started.content
+        job_id = started["Location"].rstrip("/").rsplit("/", 1)[1]
+        done = jobs.job_run(job_id, seconds=60)
+        assert done.status == "done", done.message
+        page = self.client.get(started["Location"]).content.decode()
+        assert f'href="/admin/jobs/{job_id}/download/" id="job-download"' in page
+        link = self.client.get(f"/admin/jobs/{job_id}/download/")
+        assert link.status_code == 302, link.content
+        download = requests.get(link["Location"], timeout=10)
+        assert download.status_code == 200
+        return download.content
+
+
+@pytest.fixture
+def history_export(teacher_browser) -> HistoryExport:
+    return HistoryExport(teacher_browser)

@@ -47,15 +47,17 @@ def test_the_dry_run_names_the_student_counts_each_kind_and_writes_nothing(teach
 def test_confirming_starts_the_job_which_erases_everything(teacher_browser, studying):
     aiko = studying("aiko", ANSWERS)
     response = teacher_browser.post(erase_page(aiko))
-    assert response.status_code == 302 and response["Location"] == f"/admin/lrs/students/{aiko}/"
     [job] = jobs.jobs_recent()
+    assert response.status_code == 302 and response["Location"] == f"/admin/jobs/{job.id}/"
     assert (job.kind, job.status, job.actor, job.options["user_id"]) == ("erase_student", "queued", "sensei", aiko)
     assert (
         f"Erasing all data of aiko: job {job.id} has started."
         in teacher_browser.get(response["Location"]).content.decode()
     )
     assert jobs.job_run(job.id, seconds=60).status == "done"
-    assert repo.student_get(aiko) is None and repo.session_groups(aiko) == []
+    assert repo.student_get(aiko) is None and list(repo.sessions_from(aiko)) == []
+    summary = teacher_browser.get(response["Location"]).content.decode()
+    assert '<span class="job-status">done</span>' in summary and "sessions erased" in summary
 
 
 def test_a_confirmation_without_its_csrf_token_is_refused(teacher_browser, studying, browser_copy):

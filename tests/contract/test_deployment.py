@@ -84,6 +84,14 @@ def test_the_jobs_queue_feeds_the_jobs_lambda_one_job_at_a_time():
     assert queue["visibility_timeout_seconds"] > function["timeout"]
 
 
+def test_exports_expire_after_their_days():
+    """An export's file lies in S3 after its job; the lifecycle rule removes it."""
+    (lifecycle,) = blocks("aws_s3_bucket_lifecycle_configuration").values()
+    rules = [rule for rule in lifecycle["rule"] if rule.get("filter") and rule["filter"][0].get("prefix") == "exports/"]
+    assert len(rules) == 1 and rules[0]["status"] == "Enabled"
+    assert rules[0]["expiration"][0]["days"] == "${var.exports_expiration_days}"
+
+
 def test_every_file_parses_and_every_variable_is_described():
     for path in TERRAFORM.glob("*.tf"):
         for variable in parsed(path).get("variable", []):

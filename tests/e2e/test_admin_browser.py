@@ -1,6 +1,8 @@
 """The teachers' admin in a real browser (Debian's Chromium, driven by Playwright) against
 the local stack. Every page visited is saved as a screenshot in test-artifacts/."""
 
+import csv
+import io
 import json
 import re
 import tempfile
@@ -159,19 +161,43 @@ def test_an_import_runs_as_a_job_whose_progress_bar_moves_on_its_own(page, stack
     page.click("#import_form input[type=submit]")
     expect(page.locator("#import-preview-summary")).to_contain_text("120 rows can be imported; 1 row has errors")
     page.click("#import_confirm input[type=submit]")
-    expect(page.locator("#import-job .job-status")).to_have_text(re.compile("queued|running|done"))
+    expect(page.locator("#job .job-status")).to_have_text(re.compile("queued|running|done"))
     shoot(page, "20-import-job")
-    expect(page.locator("#import-summary")).to_contain_text("rejected: 1, words created: 120", timeout=120_000)
-    bar = page.locator("#import-job progress.job-progress")
+    expect(page.locator("#job-summary")).to_contain_text("rejected: 1, words created: 120", timeout=120_000)
+    bar = page.locator("#job progress.job-progress")
     assert (bar.get_attribute("value"), bar.get_attribute("max")) == ("121", "121")
     shoot(page, "21-import-done")
     with page.expect_download() as download:
-        page.click("#import-errors")
+        page.click("#job-errors")
     report = download.value.path().read_text()
     assert report.splitlines()[0] == "row,error,entry" and "no japanese" in report
-    page.goto(f"{stack.url}/admin/vocabulary/imports/")
-    expect(page.locator("tr.import-job").first).to_contain_text("browser-words.csv")
-    expect(page.locator("tr.import-job .job-status").first).to_have_text("done")
+    page.goto(f"{stack.url}/admin/jobs/")
+    expect(page.locator("tr.job").first).to_contain_text("browser-words.csv")
+    expect(page.locator("tr.job .job-status").first).to_have_text("done")
     shoot(page, "22-imports")
     for word in (word for word in every_word(teacher) if run in word["english"]):  # the stack is shared
         assert teacher.delete(f"/api/words/{word['id']}").status_code == 204
+
+
+def test_a_teacher_exports_a_students_history_from_their_page(page, stack, student_tokens, student):
+    session = student.post("/api/study_sessions", json={"group_id": "1", "activity": "quiz"}).json()
+    answers = {}
+    for word_id, correct in (("1", True), ("2", False), ("3", True)):
+        review = student.post(
+            f"/api/study_sessions/{session['id']}/review", json={"word_id": word_id, "correct": correct}
+        )
+        answers[review.json()["review_id"]] = (word_id, str(correct))
+    sign_in(page, stack, "teacher")
+    page.goto(f"{stack.url}/admin/lrs/students/")
+    page.click("#result_list a:text-is('student')")
+    page.select_option("#history-export-format", "csv")
+    page.click("#history-export input[type=submit]")
+    expect(page.locator("#job-download")).to_be_visible(timeout=120_000)
+    shoot(page, "23-history-export-done")
+    with page.expect_download() as download:
+        page.click("#job-download")
+    assert re.fullmatch(r"history-student-\d{4}-\d{2}-\d{2}\.csv", download.value.suggested_filename)
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
+    ours = [row for row in rows if row["session_id"] == session["id"]]  # the stack is shared: other sessions too
+    assert {row["review_id"]: (row["word_id"], row["correct"]) for row in ours} == answers
+    assert len(ours) == len(answers) and all(row["group_id"] == "1" and row["username"] == "student" for row in ours)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.urls import path
 
 from vocabulary.admin.groups import group_change, group_delete, groups_list
-from vocabulary.admin.imports import import_job, import_job_errors, import_job_progress, import_jobs, words_import
+from vocabulary.admin.imports import words_import
 from vocabulary.admin.words import romaji_suggestion, word_add, word_change, word_delete, words_export, words_list
 
 
@@ -19,23 +19,11 @@ def urls(site) -> list:
     return [
         path("vocabulary/words/", site.admin_view(words_list), name="vocabulary_words"),
         path("vocabulary/words/add/", site.admin_view(word_add), name="vocabulary_word_add"),
-        path("vocabulary/words/export.csv", site.admin_view(words_export), name="vocabulary_words_export"),
+        path("vocabulary/words/export/", site.admin_view(words_export), name="vocabulary_words_export"),
         path("vocabulary/words/import/", site.admin_view(words_import), name="vocabulary_import"),
         path("vocabulary/words/romaji/", site.admin_view(romaji_suggestion), name="vocabulary_romaji"),
         path("vocabulary/words/<str:word_id>/change/", site.admin_view(word_change), name="vocabulary_word_change"),
         path("vocabulary/words/<str:word_id>/delete/", site.admin_view(word_delete), name="vocabulary_word_delete"),
-        path("vocabulary/imports/", site.admin_view(import_jobs), name="vocabulary_import_jobs"),
-        path("vocabulary/imports/<str:job_id>/", site.admin_view(import_job), name="vocabulary_import_job"),
-        path(
-            "vocabulary/imports/<str:job_id>/progress/",
-            site.admin_view(import_job_progress),
-            name="vocabulary_import_job_progress",
-        ),
-        path(
-            "vocabulary/imports/<str:job_id>/errors.csv",
-            site.admin_view(import_job_errors),
-            name="vocabulary_import_job_errors",
-        ),
         path("vocabulary/groups/", site.admin_view(groups_list), name="vocabulary_groups"),
         path("vocabulary/groups/<str:group_id>/change/", site.admin_view(group_change), name="vocabulary_group_change"),
         path("vocabulary/groups/<str:group_id>/delete/", site.admin_view(group_delete), name="vocabulary_group_delete"),

@@ -4,15 +4,13 @@ size limits."""
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from langportal.admin_site import error_headers
@@ -98,21 +96,6 @@ def _page_url(request, number: int) -> str:
     query = request.GET.copy()
     query["p"] = str(number)
     return f"?{query.urlencode()}"
-
-
-class _Lines:
-    """A file for csv.writer that hands each line written back, to stream it."""
-
-    def write(self, line: str) -> str:
-        return line
-
-
-def csv_download(filename: str, rows: Iterable[list]) -> StreamingHttpResponse:
-    """`rows` as a CSV file to download, written a row at a time as the response streams."""
-    writer = csv.writer(_Lines())
-    response = StreamingHttpResponse(map(writer.writerow, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def refusal(error: DomainError | None) -> dict:

@@ -1,4 +1,4 @@
-"""Groups in the admin: the list, a group's page (rename, its words, add and remove), delete."""
+"""Groups in the admin: the list, a group's page (rename, its words, add and remove, export), delete."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from langportal.ids import is_id
 from langportal.paging import PageOutOfRange
 from vocabulary import services
 from vocabulary.admin.common import PER_PAGE, context, history, page_links, page_number, refusal
+from vocabulary.admin.words import ExportForm
 
 
 class GroupForm(forms.Form):
@@ -90,6 +91,7 @@ def group_change(request, group_id: str):
             group=group,
             rename=rename,
             add=add,
+            export=ExportForm(initial={"group": group.id}),
             page=page,
             pages=page_links(request, page),
             history=history(request, functools.partial(services.group_history, group_id=group_id), itemgetter("name")),

@@ -1,26 +1,24 @@
 """Importing words in the admin: a CSV or JSON file is previewed row by row, then imported
-by a job (vocabulary.jobs.imports), whose page shows its progress live and offers the rows it
-left out as a CSV; the Imports page lists the jobs."""
+by a job (vocabulary.jobs.imports), whose page (langportal.jobs.admin) shows its progress
+live and offers the rows it left out as a CSV. An Anki deck (.apkg) goes through a
+mapping step of its own first (vocabulary.admin.anki)."""
 
 from __future__ import annotations
-
-import itertools
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.files.base import ContentFile
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from langportal.errors import InvalidInput
-from langportal.ids import is_ulid
-from langportal.jobs import services as jobs
 from vocabulary import documents, services
-from vocabulary.admin.common import PER_PAGE, bounded_upload, csv_download
+from vocabulary.admin.anki import anki_mapping, anki_upload
+from vocabulary.admin.common import bounded_upload
 from vocabulary.admin.common import context as _context
 from vocabulary.admin.common import import_limit as _import_limit
 from vocabulary.jobs import imports as word_imports
@@ -34,7 +32,8 @@ class ImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = (
-            "CSV with the export's columns, or a JSON vocabulary document (groups and words): "
+            "CSV with the export's columns, a JSON vocabulary document (groups and words), or an Anki "
+            "deck (.apkg, whose fields you choose next): "
             "a row with an id updates that word, or adds it with that id; a row without one updates "
             "the word with the same Japanese and English, or adds a new word. Rows that would change "
             "nothing are left as they are, so importing a file twice changes nothing. Up to "
@@ -78,12 +77,16 @@ def _preview(document: documents.Document) -> list[dict]:
 def words_import(request):
     if request.method == "POST" and request.POST.get("token"):
         return _import_start(request, request.POST["token"])
+    if request.method == "POST" and request.POST.get("anki_token"):
+        return anki_mapping(request, request.POST["anki_token"])
     form = ImportForm(request.POST or None, request.FILES or None)
     preview, token = None, None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()  # at most IMPORT_MAX_BYTES: bounded_upload cut off anything larger
+        upload = form.cleaned_data["file"]  # at most IMPORT_MAX_BYTES: bounded_upload cut off anything larger
         try:
+            if upload.name.lower().endswith(".apkg"):
+                return anki_upload(request, upload)
+            data = upload.read()
             preview = _preview(_document_from(upload.name, data))
         except InvalidInput as error:
             form.add_error("file", error.message)
@@ -115,69 +118,4 @@ def _import_start(request, token: str):
     job = word_imports.import_job_start(
         name=upload["name"], key=upload["key"], actor=request.user.username, actor_id=request.user.sub
     )
-    return HttpResponseRedirect(reverse("admin:vocabulary_import_job", args=[job.id]))
-
-
-# --- the Imports page: jobs, their progress and their rejected rows ---------------------
-
-
-def import_jobs(request):
-    return TemplateResponse(
-        request,
-        "admin/vocabulary/import_jobs.html",
-        _context(request, title="Imports", jobs=[_shown(job) for job in jobs.jobs_recent(limit=PER_PAGE)]),
-    )
-
-
-def import_job(request, job_id: str):
-    job = _job_or_404(job_id)
-    if request.method == "POST" and request.POST.get("action") == "queue":
-        jobs.job_queue_again(job_id=job.id)
-        messages.success(request, "The import was sent to the queue again.")
-        return HttpResponseRedirect(request.path)
-    return TemplateResponse(
-        request, "admin/vocabulary/import_job.html", _context(request, title="Import", job=_shown(job))
-    )
-
-
-def import_job_progress(request, job_id: str):
-    """The job as its page's progress bar reads it, every second until it ends."""
-    return JsonResponse(_shown(_job_or_404(job_id)))
-
-
-def import_job_errors(request, job_id: str):
-    """The rows a job left out, with why, as a CSV safe to open in a spreadsheet (each
-    row as JSON starts with "{", and a message never like a formula; quoted all the same)."""
-    job = _job_or_404(job_id)
-    rows = (
-        [error.row, *map(documents.spreadsheet_text, (error.message, error.fields))]
-        for error in jobs.job_errors(job_id=job.id)
-    )
-    return csv_download(f"import-{job.id}-errors.csv", itertools.chain([["row", "error", "entry"]], rows))
-
-
-def _job_or_404(job_id: str):
-    if not is_ulid(job_id):
-        raise Http404("No such import.")
-    job = jobs.job_get(job_id=job_id)
-    if job.kind != word_imports.IMPORT_WORDS:
-        raise Http404("No such import.")
-    return job
-
-
-def _shown(job) -> dict:
-    counts = dict(sorted((name, count) for name, count in job.counts.items() if count))
-    return {
-        "id": job.id,
-        "name": job.options.get("name", ""),
-        "status": job.status,
-        "finished": job.status not in jobs.UNFINISHED,
-        "done": job.done,
-        "total": job.total,
-        "counts": counts,
-        "rejected": counts.get(jobs.REJECTED, 0),
-        "message": job.message,
-        "actor": job.actor,
-        "created_at": job.created_at.isoformat(),
-        "url": reverse("admin:vocabulary_import_job", args=[job.id]),
-    }
+    return HttpResponseRedirect(reverse("admin:job", args=[job.id]))

@@ -1,10 +1,10 @@
-"""Words in the admin: the list (search, filter, sort, pages), export as CSV, add, change
-(with audio and image), delete, and the romaji suggested as a teacher types."""
+"""Words in the admin: the list (search, filter, sort, pages), export (a job: CSV, JSON or
+an Anki deck), add, change (with audio and image), delete, and the romaji suggested as a
+teacher types."""
 
 from __future__ import annotations
 
 import functools
-import itertools
 
 from django import forms
 from django.conf import settings
@@ -13,19 +13,18 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from langportal.api.errors import plain_errors
 from langportal.errors import DomainError, InvalidInput
 from langportal.ids import is_id
 from langportal.paging import PageOutOfRange
-from vocabulary import documents, media, services
 from vocabulary import japanese as ja
+from vocabulary import media, services
 from vocabulary.admin.common import (
     PER_PAGE,
     bounded_upload,
     context,
-    csv_download,
-    every_page,
     groups_all,
     history,
     media_limit,
@@ -33,10 +32,11 @@ from vocabulary.admin.common import (
     page_number,
     refusal,
 )
+from vocabulary.jobs import exports as word_exports
 from vocabulary.serializers import PARTS_OF_SPEECH, WordInput
 
 SEARCH_MAX_LENGTH = 100
-SEARCH_SHOWN = 100  # matches a search shows or exports; a search has no pages
+SEARCH_SHOWN = 100  # matches a search shows; a search has no pages
 MEDIA_FIELDS = ("audio", "image")  # the word form's files
 
 
@@ -94,7 +94,7 @@ def words_list(request):
             sort_by=sort_by,
             descending=descending,
             columns=[(column, column.replace("_", " ")) for column in services.SORT_ORDERS],
-            export_query=request.GET.urlencode(),
+            export=ExportForm(initial={"group": group_id}),
         ),
     )
 
@@ -105,22 +105,33 @@ def _matches(query: str) -> tuple[list, bool]:
     return found[:SEARCH_SHOWN], len(found) > SEARCH_SHOWN
 
 
-def words_export(request):
-    """The current list (all pages, the current filter and order) as CSV, streamed."""
-    query, group_id, sort_by, descending, _ = _list_query(request)
-    if group_id is not None:
-        services.group_get(group_id=group_id)  # GroupNotFound now: once streaming, no status can change
-    matches, more = _matches(query) if query else ([], False)
-    if more:  # an export that looks whole but is not would be worse than none
-        raise InvalidInput(f"The search matches more than {SEARCH_SHOWN} words: narrow it, or export without one.")
+class ExportForm(forms.Form):
+    """What to export: a format, and a group (the whole vocabulary when none)."""
 
-    if query:
-        batches = [matches]
-    else:
-        pages = every_page(services.words_list, sort_by=sort_by, descending=descending, group_id=group_id)
-        batches = (page.items for page in pages)
-    rows = (documents.csv_row(word) for words in batches for word in words)
-    return csv_download("words.csv", itertools.chain([documents.CSV_COLUMNS], rows))
+    format = forms.ChoiceField(choices=list(word_exports.FORMATS.items()), initial="csv")
+    group = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_group(self) -> str | None:
+        group_id = self.cleaned_data["group"] or None
+        if group_id is not None and not is_id(group_id):
+            raise forms.ValidationError("The group is given by its id: a positive whole number.")
+        return group_id
+
+
+@require_POST
+def words_export(request):
+    """Start an export job (its file is made in the background) and show its page."""
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        problems = [f"{field}: {error}" for field, errors in form.errors.items() for error in errors]
+        raise InvalidInput("; ".join(problems))
+    job = word_exports.words_export_start(
+        format=form.cleaned_data["format"],
+        group_id=form.cleaned_data["group"],
+        actor=request.user.username,
+        actor_id=request.user.sub,
+    )
+    return HttpResponseRedirect(reverse("admin:job", args=[job.id]))
 
 
 # --- words: add, change, delete ------------------------------------------------------

@@ -29,6 +29,7 @@ from vocabulary.services.imports import (
     import_entry,
     import_ids_reserve,
     import_preview,
+    import_record,
     vocabulary_import,
 )
 from vocabulary.services.limits import (
@@ -119,6 +120,7 @@ __all__ = [
     "import_ids_reserve",
     "import_job_start",
     "import_preview",
+    "import_record",
     "media_check",
     "media_process",
     "media_upload",

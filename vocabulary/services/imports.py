@@ -15,7 +15,8 @@ seed script, the local stack's starter vocabulary).
 
 Entries are checked input (vocabulary.documents). `import_preview` says what each entry
 of a file would do; `import_entry` imports one entry (an import job's row) through the
-word and group services, audited with its actor and under an Idempotency-Key of its own;
+word and group services, audited with its actor and under an Idempotency-Key of its own
+(`import_record` answers the record too);
 `vocabulary_import` is the bulk path for seeding, in batches.
 """
 
@@ -158,10 +159,16 @@ def import_entry(*, kind: str, fields: dict, key: str, actor: str, user_id: str)
     time: the record stored under the key is at its first revision when the entry made it.
     The caller reserves the file's ids first (import_ids_reserve); an entry twice in one
     file is the caller's to reject, since this sees one entry only."""
+    return import_record(kind=kind, fields=fields, key=key, actor=actor, user_id=user_id)[0]
+
+
+def import_record(*, kind: str, fields: dict, key: str, actor: str, user_id: str) -> tuple[str, Word | Group]:
+    """`import_entry`, with the record the entry made, changed or matched: for an import
+    whose row goes on with it (an Anki note's group and media)."""
     once = Idempotency.of(user_id=user_id, key=key, operation="import", arguments={"kind": kind, **fields})
     if (stored := once.stored_answer()) is not None:
         record = records.loads(Group if kind == "group" else Word, stored)
-        return CREATE if record.revision == 1 else UPDATE
+        return (CREATE if record.revision == 1 else UPDATE), record
     now = datetime.now(UTC)
     if kind == "group":
         plan = _group_plan(0, fields, now)
@@ -171,20 +178,19 @@ def import_entry(*, kind: str, fields: dict, key: str, actor: str, user_id: str)
         plan = _word_plan(0, fields, stored_word, known, now)
     if plan.error:
         raise InvalidInput(plan.error)
-    if plan.action != UNCHANGED:
-        resending(lambda: _write(plan, actor, once))
-    return plan.action
+    if plan.action == UNCHANGED:
+        return plan.action, plan.old
+    return plan.action, resending(lambda: _write(plan, actor, once))
 
 
-def _write(plan: Planned, actor: str, once: Idempotency) -> None:
+def _write(plan: Planned, actor: str, once: Idempotency) -> Word | Group:
     if plan.kind == "group" and plan.action == CREATE:
-        group_create(group_id=plan.id, actor=actor, idempotency=once, **plan.fields)
-    elif plan.kind == "group":
-        group_rename(group_id=plan.id, actor=actor, idempotency=once, **plan.fields)
-    elif plan.action == CREATE:
-        word_create(word_id=plan.id, actor=actor, idempotency=once, **plan.fields)
-    else:
-        word_update(word_id=plan.id, actor=actor, idempotency=once, **plan.fields)
+        return group_create(group_id=plan.id, actor=actor, idempotency=once, **plan.fields)
+    if plan.kind == "group":
+        return group_rename(group_id=plan.id, actor=actor, idempotency=once, **plan.fields)
+    if plan.action == CREATE:
+        return word_create(word_id=plan.id, actor=actor, idempotency=once, **plan.fields)
+    return word_update(word_id=plan.id, actor=actor, idempotency=once, **plan.fields)
 
 
 # --- seeding: in batches -----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The admin's Imports page: jobs listed with their progress, each job's live progress
+"""The admin's Jobs page: imports listed with their progress, each job's live progress
 and the rows it left out as a CSV safe for spreadsheets."""
 
 import csv
@@ -24,7 +24,7 @@ def started(admin_import, data: bytes, name: str = "w.csv") -> str:
 def test_a_queued_import_is_listed_and_its_page_reads_its_progress(teacher_browser, admin_import, words):
     page = started(admin_import, "japanese,english\n猫,cat\n犬,dog\n".encode())
     job_id = page.rstrip("/").rsplit("/", 1)[1]
-    listing = teacher_browser.get("/admin/vocabulary/imports/").content.decode()
+    listing = teacher_browser.get("/admin/jobs/").content.decode()
     assert f'href="{page}"' in listing and "w.csv" in listing and "queued" in listing
     progress = teacher_browser.get(f"{page}progress/").json()
     assert (progress["id"], progress["status"], progress["done"], progress["finished"]) == (job_id, "queued", 0, False)
@@ -38,7 +38,7 @@ def test_a_queued_import_is_listed_and_its_page_reads_its_progress(teacher_brows
 def test_the_rows_left_out_download_as_a_csv_with_why(teacher_browser, admin_import, words):
     job_page = admin_import(b"japanese,english\n=cmd,evil\n\xe7\x8c\xab,cat\n")
     assert "rejected: 1, words created: 1" in job_page
-    link = job_page.split('id="import-errors"', 1)[0].rsplit('href="', 1)[1].split('"', 1)[0]
+    link = job_page.split('id="job-errors"', 1)[0].rsplit('href="', 1)[1].split('"', 1)[0]
     response = teacher_browser.get(link)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -61,10 +61,10 @@ def test_a_job_whose_message_was_lost_can_be_sent_again(teacher_browser, admin_i
 def test_a_malformed_or_unknown_job_id_is_404(teacher_browser, words, dynamodb_requests):
     for path in ("nope/", "nope/progress/", "nope/errors.csv", "01M8XXVY6N1WJZAJJREHQR3QTS/progress/"):
         dynamodb_requests.sent.clear()  # signing in reads what it reads
-        assert teacher_browser.get(f"/admin/vocabulary/imports/{path}").status_code == 404, path
+        assert teacher_browser.get(f"/admin/jobs/{path}").status_code == 404, path
         assert bool(dynamodb_requests.naming(JobModel.Meta.table_name)) == path.startswith("01M"), path
 
 
 def test_students_cannot_see_imports(make_tokens, aws, db):
     make_tokens("kenji")
-    assert Client().get("/admin/vocabulary/imports/").status_code == 302  # to the sign-in page
+    assert Client().get("/admin/jobs/").status_code == 302  # to the sign-in page

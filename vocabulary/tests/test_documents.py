@@ -5,14 +5,8 @@ import json
 import pytest
 
 from langportal.errors import InvalidInput
-from vocabulary.documents import (
-    DocumentLimits,
-    DocumentTooLarge,
-    csv_rows,
-    document_loads,
-    imported_text,
-    spreadsheet_text,
-)
+from langportal.spreadsheets import imported_text, spreadsheet_text
+from vocabulary.documents import DocumentLimits, DocumentTooLarge, csv_rows, document_loads
 
 LIMITS = DocumentLimits(max_bytes=10_000_000, max_rows=10, max_depth=5, max_field_chars=20)
 HEADER = "id,japanese,kana,romaji,english,part_of_speech,group_ids\n"

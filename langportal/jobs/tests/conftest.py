@@ -1,10 +1,14 @@
+"""Kinds of job to run in tests (rows counted, records exported), and a clock for leases."""
+
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from langportal.errors import Unavailable
-from langportal.jobs import kinds
+from langportal.jobs import exports, kinds
 from langportal.jobs.kinds import RowRejected, Work
 
 
@@ -29,9 +33,19 @@ class Rows:
             raise RowRejected("This row says it is bad.", details={"bad": ["Leave it out."]})
         return "counted"
 
+    def finish(self, job) -> str | None:
+        """The job's options["output"], if it has one, as its output file."""
+        if "output" not in job.options:
+            return None
+        return default_storage.save(f"exports/{job.id}/rows.txt", ContentFile(job.options["output"].encode()))
+
     def work(self) -> Work:
         return Work(
-            rows=lambda job: job.options["rows"], apply=self.apply, prepare=lambda job: len(job.options["rows"])
+            rows=lambda job: job.options["rows"],
+            apply=self.apply,
+            prepare=lambda job: len(job.options["rows"]),
+            finish=self.finish,
+            title="Count rows",
         )
 
 
@@ -41,6 +55,58 @@ def rows_kind(aws):
     kinds.register("test_rows", rows.work())
     yield rows
     kinds._registry.pop("test_rows")
+
+
+class Records:
+    """A kind of export for these tests: options["records"] records, {"n": 1, "text": ...}
+    on, in pages of options["page"]; `cursors` records where each page read began. Reading
+    dies at page `die_at` (once), writing the file at record `die_writing_at` (once)."""
+
+    def __init__(self):
+        self.cursors: list[str | None] = []
+        self.die_at: int | None = None
+        self.die_writing_at: int | None = None
+
+    def pages(self, job, cursor: str | None):
+        total, size, text = job.options["records"], job.options["page"], job.options.get("text", "")
+        first = 0 if cursor is None else int(cursor)
+        for start in range(first, total, size):
+            self.cursors.append(None if start == 0 else str(start))
+            if start // size + 1 == self.die_at:
+                self.die_at = None
+                raise SystemExit("the worker was killed")
+            end = min(start + size, total)
+            yield [{"n": n, "text": f"{text}{n}"} for n in range(start + 1, end + 1)], str(end)
+
+    def lines(self, job, records, file) -> None:
+        """A format of these tests: each record's n, a line."""
+        for record in records:
+            if record["n"] == self.die_writing_at:
+                self.die_writing_at = None
+                raise SystemExit("the worker was killed")
+            file.write(f"{record['n']}\n".encode())
+
+    def export(self) -> exports.Export:
+        return exports.Export(
+            title="Export records",
+            pages=self.pages,
+            formats={
+                "csv": exports.csv_format(["n", "text"], lambda record: [record["n"], record["text"]]),
+                "json": exports.json_format(),
+                "document": exports.json_format(key="records", document=lambda job: {"name": job.options["name"]}),
+                "lines": exports.Format("txt", "text/plain", self.lines),
+            },
+            count=lambda job: job.options["records"],
+        )
+
+
+@pytest.fixture
+def records_kind(aws):
+    records = Records()
+    exports.export_register("test_records", records.export())
+    yield records
+    kinds._registry.pop("test_records")
+    exports._exports.pop("test_records")
 
 
 class Clock:

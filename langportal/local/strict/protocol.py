@@ -13,6 +13,8 @@ from typing import Any
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
 
+from langportal.local import indexes
+
 FAULTS_PATH = "/strict-api/faults"
 TARGET_PREFIX = "DynamoDB_20120810."
 ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#"
@@ -234,3 +236,4 @@ def store_item(table: Table, key: dict[str, Any], item: Item | None) -> None:
         items.pop(position, None)
     else:
         items[position] = item
+    indexes.reindex(table, hash_value, DynamoType(key[table.range_key_attr]) if table.range_key_attr else None)

@@ -1,13 +1,17 @@
+import functools
 import getpass
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from langportal.errors import Unavailable
+from langportal.errors import InvalidInput, Unavailable
 from langportal.jobs import services as jobs
+from vocabulary import anki
+from vocabulary.jobs import anki as anki_imports
 from vocabulary.jobs import imports as word_imports
 
 RUN_SECONDS = 5.0  # of one run here, between two looks at the progress bar
@@ -16,26 +20,30 @@ SHOWN_ERRORS = 20
 
 class Command(BaseCommand):
     help = (
-        "Import words from a CSV file (the export's columns) or a JSON vocabulary document, as "
-        "the admin's import does: a job that runs here, with a progress bar, and can be resumed."
+        "Import words from a CSV file (the export's columns), a JSON vocabulary document or an Anki "
+        "deck (.apkg), as the admin's import does: a job that runs here, with a progress bar, and "
+        "can be resumed."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="a .csv or .json file")
+        parser.add_argument("file", type=Path, help="a .csv, .json or .apkg file")
         parser.add_argument("--actor", default=getpass.getuser(), help="who the audit names (default: %(default)s)")
         parser.add_argument(
             "--no-wait", action="store_true", help="start the job and leave it to the jobs worker or Lambda"
         )
+        deck = parser.add_argument_group("Anki decks", "each field guessed from its name unless given")
+        for role in anki_imports.ROLES:
+            deck.add_argument(f"--{role}", metavar="FIELD", help=f"the field of every note type holding the {role}")
+        deck.add_argument("--deck-groups", action="store_true", help="make each deck a group")
 
     def handle(self, *args, file: Path, actor: str, no_wait: bool, verbosity: int, **options):
         if not file.is_file():
             raise CommandError(f"{file} is not a file.")
         if file.stat().st_size > settings.IMPORT_JOB_MAX_BYTES:
             raise CommandError(f"{file} is larger than {settings.IMPORT_JOB_MAX_BYTES} bytes (IMPORT_JOB_MAX_BYTES).")
-        with file.open("rb") as data:
-            key = word_imports.import_file_store(name=file.name, file=data)
+        key, start = self._anki_start(file, options) if file.suffix.lower() == ".apkg" else self._words_start(file)
         try:
-            job = word_imports.import_job_start(name=file.name, key=key, actor=actor, actor_id=f"operator:{actor}")
+            job = start(actor=actor, actor_id=f"operator:{actor}")
         except Unavailable as error:
             if no_wait:
                 raise CommandError(f"{error.message} The job is stored; run this again to send it.") from error
@@ -47,6 +55,30 @@ class Command(BaseCommand):
             return
         job = self._run(job_id, show=verbosity > 0)
         self._report(job)
+
+    def _words_start(self, file: Path) -> tuple[str, Callable]:
+        """The stored file's key, and how to start its job."""
+        with file.open("rb") as data:
+            key = word_imports.import_file_store(name=file.name, file=data)
+        return key, functools.partial(word_imports.import_job_start, name=file.name, key=key)
+
+    def _anki_start(self, file: Path, options: dict) -> tuple[str, Callable]:
+        """`_words_start` for a deck, each note type's fields as given or guessed from their names."""
+        try:
+            with anki.package_open(file) as package:
+                mapping = {
+                    note_type.id: anki_imports.anki_mapping_guess(note_type)
+                    | {role: options[role] for role in anki_imports.ROLES if options[role]}
+                    for note_type in package.note_types
+                }
+                mapping = anki_imports.anki_mapping_checked(package, mapping)
+        except InvalidInput as error:
+            raise CommandError(error.message) from error
+        with file.open("rb") as data:
+            key = anki_imports.anki_file_store(file=data)
+        return key, functools.partial(
+            anki_imports.anki_job_start, name=file.name, key=key, mapping=mapping, deck_groups=options["deck_groups"]
+        )
 
     def _run(self, job_id: str, *, show: bool):
         """Run the job here to its end (or follow another run of it), showing its progress."""
