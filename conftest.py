@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import html
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -14,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -423,6 +426,22 @@ class AdminImport:
 
     def __call__(self, data: bytes, name: str = "w.csv") -> str:
         return self.confirm(self.preview(data, name))
+
+    def upload_form(self) -> tuple[str, dict]:
+        """The large-file form of the import page: where it posts, and its hidden fields."""
+        page = self.client.get(self.URL).content.decode()
+        action, body = re.search(r'action="([^"]+)" id="upload_form">(.*?)</form>', page, re.S).groups()
+        fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', body)
+        return html.unescape(action), {name: html.unescape(value) for name, value in fields}
+
+    def upload(self, data: bytes, name: str = "w.csv", form: tuple[str, dict] | None = None):
+        """The large-file form posted as a browser does: the file goes straight to S3, whose
+        answer sends the browser back to the admin; the answer of the page it is sent to."""
+        action, fields = form or self.upload_form()
+        stored = requests.post(action, data=fields, files={"file": (name, data)}, allow_redirects=False, timeout=30)
+        assert stored.status_code == 303, stored.text
+        back = urlsplit(stored.headers["Location"])
+        return self.client.get(f"{back.path}?{back.query}")
 
 
 @pytest.fixture

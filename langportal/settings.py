@@ -171,6 +171,8 @@ MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="langportal-media")
 JOBS_QUEUE = env.str("JOBS_QUEUE", default="langportal-jobs")
 # How long the link to a job's output file (an export) works, once made.
 JOB_DOWNLOAD_SECONDS = env.int("JOB_DOWNLOAD_SECONDS", default=300)
+# How long the admin's form that uploads an import file straight to S3 works, once shown.
+JOB_UPLOAD_SECONDS = env.int("JOB_UPLOAD_SECONDS", default=3600)
 # An export's file goes to S3 in multipart parts of this many bytes (S3's least is 5 MiB).
 EXPORT_PART_BYTES = env.int("EXPORT_PART_BYTES", default=8 * 1024 * 1024)
 MEDIA_CUSTOM_DOMAIN = env.str("MEDIA_CUSTOM_DOMAIN", default="") or None

@@ -18,7 +18,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import islice
 from pathlib import PurePosixPath
@@ -94,7 +94,9 @@ def job_start(
         input_key=input_key,
     )
     try:
-        repo.job_create(job)
+        # Resent while DynamoDB is busy (an item in another's transaction, throttling): the
+        # put is conditional, so a resend after a lost answer finds the job, as below.
+        resending(lambda: repo.job_create(job))
     except Conflict:
         job = repo.job_get(job.id)
         if job is None or (job.kind, job.input_key) != (kind, input_key):
@@ -129,6 +131,30 @@ def job_output_url(job: Job) -> str:
         },
         ExpiresIn=settings.JOB_DOWNLOAD_SECONDS,
     )
+
+
+@dataclass(frozen=True)
+class UploadForm:
+    """An HTML form that posts a file straight to S3: its action and its hidden fields
+    (the file's own field, `file`, goes last)."""
+
+    url: str
+    fields: dict[str, str]
+
+
+def job_upload_form(*, key: str, max_bytes: int, redirect: str) -> UploadForm:
+    """A form a browser uploads a job's input file with, straight to S3, past the app's
+    request limits (API Gateway takes 10 MB): to `key` only, up to `max_bytes`, for
+    JOB_UPLOAD_SECONDS. S3 then sends the browser to `redirect` (an absolute URL), adding
+    `bucket`, `key` and `etag` to its query."""
+    post = aws.client("s3").generate_presigned_post(
+        settings.MEDIA_BUCKET,
+        key,
+        Fields={"success_action_redirect": redirect},
+        Conditions=[{"success_action_redirect": redirect}, ["content-length-range", 1, max_bytes]],
+        ExpiresIn=settings.JOB_UPLOAD_SECONDS,
+    )
+    return UploadForm(post["url"], post["fields"])
 
 
 def job_errors(*, job_id: str) -> Iterator[RowError]:

@@ -179,6 +179,27 @@ def test_an_import_runs_as_a_job_whose_progress_bar_moves_on_its_own(page, stack
         assert teacher.delete(f"/api/words/{word['id']}").status_code == 204
 
 
+def test_a_large_file_goes_straight_to_storage_and_comes_back_as_a_preview(page, stack, teacher, tmp_path):
+    run = uuid.uuid4().hex[:6]
+    upload = tmp_path / "large-words.csv"
+    upload.write_text("japanese,english\n" + "".join(f"大{n},large {run} {n:03d}\n" for n in range(150)))
+    sign_in(page, stack, "teacher")
+    page.goto(f"{stack.url}/admin/vocabulary/words/import/")
+    page.set_input_files("#id_upload_file", str(upload))
+    page.click("#upload_form input[type=submit]")  # to S3, which sends the browser back
+    expect(page.locator("#import-preview-summary")).to_contain_text(
+        "The first 100 rows of each kind are shown: 100 rows can be imported"
+    )
+    assert page.url.startswith(f"{stack.url}/admin/vocabulary/words/import/uploaded/?upload=")
+    shoot(page, "24-large-upload-preview")
+    page.click("#import_confirm input[type=submit]")
+    expect(page.locator("#job-summary")).to_contain_text("words created: 150", timeout=120_000)
+    imported = [word for word in every_word(teacher) if run in word["english"]]
+    assert len(imported) == 150
+    for word in imported:  # the stack is shared
+        assert teacher.delete(f"/api/words/{word['id']}").status_code == 204
+
+
 def test_a_teacher_exports_a_students_history_from_their_page(page, stack, student_tokens, student):
     session = student.post("/api/study_sessions", json={"group_id": "1", "activity": "quiz"}).json()
     answers = {}

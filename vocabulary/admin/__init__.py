@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.urls import path
 
 from vocabulary.admin.groups import group_change, group_delete, groups_list
-from vocabulary.admin.imports import words_import
+from vocabulary.admin.imports import words_import, words_import_uploaded
 from vocabulary.admin.words import romaji_suggestion, word_add, word_change, word_delete, words_export, words_list
 
 
@@ -21,6 +21,11 @@ def urls(site) -> list:
         path("vocabulary/words/add/", site.admin_view(word_add), name="vocabulary_word_add"),
         path("vocabulary/words/export/", site.admin_view(words_export), name="vocabulary_words_export"),
         path("vocabulary/words/import/", site.admin_view(words_import), name="vocabulary_import"),
+        path(
+            "vocabulary/words/import/uploaded/",
+            site.admin_view(words_import_uploaded),
+            name="vocabulary_import_uploaded",
+        ),
         path("vocabulary/words/romaji/", site.admin_view(romaji_suggestion), name="vocabulary_romaji"),
         path("vocabulary/words/<str:word_id>/change/", site.admin_view(word_change), name="vocabulary_word_change"),
         path("vocabulary/words/<str:word_id>/delete/", site.admin_view(word_delete), name="vocabulary_word_delete"),

@@ -105,6 +105,14 @@ def anki_upload(request, upload) -> TemplateResponse:
             return _mapping_page(request, form, upload.name)
 
 
+def anki_stored(request, *, key: str, name: str) -> TemplateResponse:
+    """The mapping step for a deck uploaded straight to storage, under `key`; InvalidInput
+    when it is no package we can read."""
+    with anki_imports.anki_package_stored(key) as package:
+        token = signing.dumps({"key": key, "name": name}, salt=ANKI_SALT)
+        return _mapping_page(request, AnkiMappingForm(initial={"anki_token": token}, package=package), name)
+
+
 def anki_mapping(request, token: str):
     """The mapping step posted: shown again with its preview, or its errors (400), or
     confirmed: the job is started and its page shown."""

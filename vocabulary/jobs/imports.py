@@ -22,15 +22,24 @@ from contextlib import closing
 from pathlib import PurePosixPath
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from ulid import ULID
 
+from langportal.errors import InvalidInput
 from langportal.ids import is_id
 from langportal.jobs import services as jobs
 from langportal.jobs.kinds import RowRejected, Work, register
 from langportal.jobs.repositories import Job
 from vocabulary import documents
-from vocabulary.services import UNCHANGED, import_entry, import_ids_reserve, object_stream, objects_delete
+from vocabulary.services import (
+    UNCHANGED,
+    import_entry,
+    import_ids_reserve,
+    object_start,
+    object_stream,
+    objects_delete,
+)
 
 IMPORT_WORDS = "import_words"
 
@@ -44,6 +53,33 @@ def import_file_store(*, name: str, file) -> str:
     """Store an import file (a file object, copied in pieces) under a key of its own,
     which names its job too."""
     return default_storage.save(f"imports/{ULID()}.{import_format(name)}", file)
+
+
+def import_upload_key() -> str:
+    """A key of its own for a file a browser uploads straight to S3, which names its job."""
+    return f"imports/{ULID()}"
+
+
+def import_upload_form(*, key: str, redirect: str) -> jobs.UploadForm:
+    """The form that uploads an import file of any size up to IMPORT_JOB_MAX_BYTES to `key`."""
+    return jobs.job_upload_form(key=key, max_bytes=settings.IMPORT_JOB_MAX_BYTES, redirect=redirect)
+
+
+def import_upload_name(key: str) -> str:
+    """A name for a file uploaded by `import_upload_form`, with the extension of its format,
+    told by its first bytes: a zip is an Anki deck, `{` begins a JSON vocabulary document,
+    anything else is read as CSV. InvalidInput when no file arrived, or an empty or too
+    large one (S3 refuses those by the form's policy; checked again here, and removed)."""
+    found = object_start(key, 64)
+    if found is None:
+        raise InvalidInput("The file did not arrive in storage; choose it again.")
+    size, start = found
+    if not 0 < size <= settings.IMPORT_JOB_MAX_BYTES:
+        objects_delete([key])
+        raise InvalidInput(f"An import file has 1 to {settings.IMPORT_JOB_MAX_BYTES} bytes; this one has {size}.")
+    if start.startswith(b"PK\x03\x04"):
+        return "upload.apkg"
+    return "upload.json" if start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "upload.csv"
 
 
 def import_job_start(*, name: str, key: str, actor: str, actor_id: str) -> Job:

@@ -53,7 +53,7 @@ from vocabulary.services.media import (
     media_upload,
 )
 from vocabulary.services.membership import group_add_words, group_delete, group_remove_words
-from vocabulary.services.objects import media_url, object_stream, objects_delete
+from vocabulary.services.objects import media_url, object_start, object_stream, objects_delete
 from vocabulary.services.words import (
     SORT_ORDERS,
     WordEdited,
@@ -125,6 +125,7 @@ __all__ = [
     "media_process",
     "media_upload",
     "media_url",
+    "object_start",
     "object_stream",
     "objects_delete",
     "vocabulary_import",

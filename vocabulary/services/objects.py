@@ -27,6 +27,24 @@ def object_stream(key: str) -> BinaryIO:
         return aws.client("s3").get_object(Bucket=settings.MEDIA_BUCKET, Key=key)["Body"]
 
 
+def object_start(key: str, size: int) -> tuple[int, bytes] | None:
+    """An object's size and its first `size` bytes, or None when there is none (a file
+    whose upload never arrived); 503 when S3 is down."""
+    with aws.unavailable_on_outage("File storage"):
+        try:
+            answer = aws.client("s3").get_object(Bucket=settings.MEDIA_BUCKET, Key=key, Range=f"bytes=0-{size - 1}")
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code in ("NoSuchKey", "404"):
+                return None
+            if code == "InvalidRange":  # an empty object has no first byte
+                return 0, b""
+            raise
+    with answer["Body"] as body:
+        start = body.read()
+    return int(answer["ContentRange"].rsplit("/", 1)[1]) if "ContentRange" in answer else len(start), start
+
+
 def objects_delete(keys: Iterable[str | None]) -> None:
     """Remove objects nothing points at any more (media no word has, an import file read
     through); a failure leaves an orphan, not a broken link."""
