@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "vocabulary",
     "lrs",
     "ai_hints",
+    "xapi",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""The xAPI store's tables; access patterns in docs/data-model.md."""
