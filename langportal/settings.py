@@ -259,3 +259,22 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- xAPI learning record store (/xapi/) -------------------------------------------
+# The store's own IRI: its activities (our words, groups) and its credentials' accounts
+# are named under it, so it must stay the same for the life of the data. Set it to the
+# public URL of /xapi on a deployment.
+XAPI_IRI = env.str("XAPI_IRI", default="http://127.0.0.1:8000/xapi")
+# X-Experience-API-Consistent-Through is this many seconds before now: a statement is
+# stored with the time it began to be written, and becomes readable when its transaction
+# ends, well within this bound.
+XAPI_CONSISTENCY_SECONDS = env.float("XAPI_CONSISTENCY_SECONDS", default=1.0)
+# The most statements a GET answers with (a client's `limit` may ask for fewer).
+XAPI_STATEMENTS_LIMIT = env.int("XAPI_STATEMENTS_LIMIT", default=100)
+# A request's body (statements with their attachments, or a document), in bytes.
+XAPI_MAX_BYTES = env.int("XAPI_MAX_BYTES", default=10 * 1024 * 1024)
+# A document larger than this is kept in S3, its item pointing at it.
+XAPI_DOCUMENT_INLINE_BYTES = env.int("XAPI_DOCUMENT_INLINE_BYTES", default=64 * 1024)
+# Seconds a checked Basic credential is trusted before its record is read again (and so
+# how long a revoked one may still work on an instance that used it).
+XAPI_CREDENTIAL_CACHE_SECONDS = env.int("XAPI_CREDENTIAL_CACHE_SECONDS", default=30)

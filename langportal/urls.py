@@ -18,5 +18,6 @@ urlpatterns = [
     path("api/", include("vocabulary.urls")),
     path("api/", include("lrs.urls")),
     path("api/", include("ai_hints.urls")),
+    path("xapi/", include("xapi.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -48,6 +48,10 @@ locals {
     aws_dynamodb_table.study_sessions,
     aws_dynamodb_table.word_stats,
     aws_dynamodb_table.words,
+    aws_dynamodb_table.xapi_activities,
+    aws_dynamodb_table.xapi_credentials,
+    aws_dynamodb_table.xapi_documents,
+    aws_dynamodb_table.xapi_statements,
   ]
 
   # The tables a run of a job uses: the jobs' own, those an import writes through the

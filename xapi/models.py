@@ -1,1 +1,79 @@
-"""The xAPI store's tables; access patterns in docs/data-model.md."""
+"""The xAPI store's tables; access patterns in docs/data-model.md and docs/xapi.md."""
+
+from pynamodb.attributes import (
+    BinaryAttribute,
+    BooleanAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
+from pynamodb.models import Model
+
+from langportal.storage.dynamo import BaseMeta, table_name
+
+
+class StatementModel(Model):
+    """Statements and what they are found by, in one table.
+
+    A statement is the item (`statement#<id>`, `-`) holding it as stored. Each way it can
+    be queried (its actor, verb, activity, registration, ..., and `all`) is an index item
+    (`<family>#<digest of the value>`, `<stored>#<id>`), so that every query is a key
+    query in stored order; an index item carries every family key of its statement, so a
+    query with several filters reads one family and tests the others on each item.
+    """
+
+    class Meta(BaseMeta):
+        table_name = table_name("xapi-statements")
+
+    key = UnicodeAttribute(hash_key=True)
+    sort = UnicodeAttribute(range_key=True)
+    statement_id = UnicodeAttribute(null=True)
+    families = UnicodeSetAttribute(null=True)
+    # The statement item alone:
+    body = UnicodeAttribute(null=True)  # the statement as stored, JSON
+    digest = UnicodeAttribute(null=True)  # of what the client sent, to tell a resend from a conflict
+    stored = UnicodeAttribute(null=True)
+    voided = BooleanAttribute(null=True)
+    attachments = UnicodeSetAttribute(null=True)  # the sha2 of each attachment kept in S3
+
+
+class DocumentModel(Model):
+    """A document of the state, activity profile or agent profile resources: the
+    partition is what the document is about (`<resource>#<digest of activity, agent and
+    registration>`), the sort key its id. Content past DOCUMENT_INLINE_BYTES is in S3."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("xapi-documents")
+
+    scope = UnicodeAttribute(hash_key=True)
+    document_id = UnicodeAttribute(range_key=True)
+    content = BinaryAttribute(null=True, legacy_encoding=False)
+    content_key = UnicodeAttribute(null=True)
+    content_type = UnicodeAttribute()
+    etag = UnicodeAttribute()
+    updated = UnicodeAttribute()
+
+
+class ActivityModel(Model):
+    """An activity's canonical definition, as the statements that defined it last gave it."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("xapi-activities")
+
+    activity_key = UnicodeAttribute(hash_key=True)
+    activity = UnicodeAttribute()  # the Activity object, JSON
+    updated = UnicodeAttribute()
+
+
+class CredentialModel(Model):
+    """A Basic credential of an xAPI client: its key, a digest of its secret and its scopes."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("xapi-credentials")
+
+    key = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    secret_digest = UnicodeAttribute()
+    scopes = UnicodeSetAttribute()
+    created = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    revoked = UnicodeAttribute(null=True)
