@@ -19,10 +19,15 @@ def due_key(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def rating(correct: bool) -> Rating:
+    """What an answer rates its card."""
+    return Rating.Good if correct else Rating.Again
+
+
 def card_after(card: str | None, *, word_id: str, correct: bool, now: datetime) -> tuple[str, str]:
     """The card (JSON) and its due key after one review."""
     before = Card.from_dict(json.loads(card)) if card else Card(card_id=int(word_id), due=now)
-    after, _ = SCHEDULER.review_card(before, Rating.Good if correct else Rating.Again, now)
+    after, _ = SCHEDULER.review_card(before, rating(correct), now)
     return json.dumps(after.to_dict()), due_key(after.due)
 
 

@@ -8,7 +8,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.apps import apps
@@ -151,6 +151,13 @@ class _Action:
     def failed(self) -> DomainError:
         failure = self.failure or Conflict
         return failure() if isinstance(failure, type) else failure
+
+
+class Staged(Protocol):
+    """Something another layer adds to a transaction (an Idempotency-Key's claim, a
+    statement of the xAPI store), so that it is written with the change, or not at all."""
+
+    def stage(self, transaction: Transaction) -> None: ...
 
 
 class Transaction:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from langportal.idempotency import Claim
-from langportal.storage.dynamo import Transaction, dynamodb_errors
+from langportal.storage.dynamo import Staged, Transaction, dynamodb_errors
 from lrs.models import ReviewModel, StudentModel, StudySessionModel, WordStatModel
 from lrs.repositories.counters import counters_stage
 from lrs.repositories.errors import ReviewStored, SessionClosed, StudyMoved
@@ -59,9 +59,10 @@ def review_put(
     streak: Streak | None,
     streak_before: str | None,
     claim: Claim | None = None,
+    statement: Staged | None = None,
 ) -> None:
-    """Record one review: the review, the request's Idempotency-Key (`claim`), the
-    session's counters, the student's word statistics and card, their totals, and the
+    """Record one review: the review, its xAPI statement, the request's Idempotency-Key
+    (`claim`), the session's counters, the student's word statistics and card, their totals, and the
     teachers' counters change in one transaction, or none of them does.
 
     Conditions guard what may have moved since it was read: the session (SessionClosed:
@@ -82,8 +83,9 @@ def review_put(
         condition=ReviewModel.review_id.does_not_exist(),
         failure=ReviewStored,
     )
-    if claim:
-        claim.stage(transaction)
+    for staged in (claim, statement):
+        if staged:
+            staged.stage(transaction)
     _session_stage(transaction, review)
     _word_stat_stage(transaction, review, stat_before, card)
     _student_stage(transaction, review, first_of_word=stat_before is None, streak=streak, streak_before=streak_before)

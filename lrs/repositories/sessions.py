@@ -8,7 +8,7 @@ from datetime import datetime
 
 from langportal.errors import Contended
 from langportal.idempotency import Claim
-from langportal.storage.dynamo import Transaction, dynamodb_errors
+from langportal.storage.dynamo import Staged, Transaction, dynamodb_errors
 from lrs.models import StudentModel, StudySessionModel
 from lrs.repositories.errors import SessionClosed
 from lrs.repositories.reads import Cursor, item_get, page_read
@@ -48,8 +48,15 @@ def session_open():
     return StudySessionModel.session_id.exists() & StudySessionModel.ended_at.does_not_exist()
 
 
-def session_create(session: Session, *, time_zone: str | None, username: str | None = None, claim: Claim | None = None):
-    """Store a new session and count it for the student, in one transaction."""
+def session_create(
+    session: Session,
+    *,
+    time_zone: str | None,
+    username: str | None = None,
+    claim: Claim | None = None,
+    statement: Staged | None = None,
+):
+    """Store a new session and count it for the student, with its statement, in one transaction."""
     transaction = Transaction()
     item = StudySessionModel(
         session.user_id,
@@ -66,8 +73,9 @@ def session_create(session: Session, *, time_zone: str | None, username: str | N
     if username:
         actions.append(StudentModel.username.set(username))
     transaction.update(StudentModel(session.user_id), actions)
-    if claim:
-        claim.stage(transaction)
+    for staged in (claim, statement):
+        if staged:
+            staged.stage(transaction)
     transaction.commit()
 
 
@@ -108,8 +116,11 @@ def sessions_from(user_id: str, *, first: str | None = None, group_id: str | Non
         )
 
 
-def session_end(user_id: str, session_id: str, ended_at: datetime, *, claim: Claim | None = None) -> None:
-    """Set end_time once; SessionClosed when the session is missing or already ended."""
+def session_end(
+    user_id: str, session_id: str, ended_at: datetime, *, claim: Claim | None = None, statement: Staged | None = None
+) -> None:
+    """Set end_time once, with its statement; SessionClosed when the session is missing or
+    already ended."""
     transaction = Transaction()
     transaction.update(
         StudySessionModel(user_id, session_id),
@@ -117,6 +128,7 @@ def session_end(user_id: str, session_id: str, ended_at: datetime, *, claim: Cla
         condition=session_open(),
         failure=SessionClosed,
     )
-    if claim:
-        claim.stage(transaction)
+    for staged in (claim, statement):
+        if staged:
+            staged.stage(transaction)
     transaction.commit()

@@ -14,6 +14,7 @@ from langportal.ids import is_ulid, is_user_id
 from lrs import repositories as repo
 from lrs import scheduling
 from lrs.repositories import Review, Session
+from lrs.services import statements
 from lrs.services.access import Caller, Listing, check_may_read, listing_read
 from lrs.services.errors import SessionEnded, SessionNotFound
 from lrs.services.streaks import streak_after
@@ -52,6 +53,7 @@ def session_start(
             time_zone=time_zone,
             username=getattr(caller, "username", None),
             claim=idempotency and idempotency.claim(session),
+            statement=statements.session_started(session),
         )
         return session
 
@@ -102,7 +104,13 @@ def session_end(
             raise SessionEnded("This study session has already ended.")
         ended = replace(session, ended_at=now or datetime.now(UTC))
         try:
-            repo.session_end(caller.sub, session_id, ended.ended_at, claim=idempotency and idempotency.claim(ended))
+            repo.session_end(
+                caller.sub,
+                session_id,
+                ended.ended_at,
+                claim=idempotency and idempotency.claim(ended),
+                statement=statements.session_completed(session, ended_at=ended.ended_at),
+            )
         except repo.SessionClosed:
             if idempotency is not None and idempotency.stored_answer() is not None:
                 raise KeyClaimed() from None  # a twin under the same key ended it: answer as it was answered
@@ -134,7 +142,7 @@ def review_record(
         session = session_get(user_id=caller.sub, session_id=session_id)
         if session.ended_at is not None:
             raise SessionEnded()
-        vocabulary.word_get(word_id=word_id)
+        word = vocabulary.word_get(word_id=word_id)
         student = repo.student_get(caller.sub)
         stat = repo.word_stat_get(caller.sub, word_id)
         try:
@@ -146,6 +154,9 @@ def review_record(
                 streak=streak_after(student, now),
                 streak_before=student.last_study_day if student else None,
                 claim=idempotency and idempotency.claim(review),
+                statement=statements.review_answered(
+                    review, session, japanese=word.japanese, english=word.english, rating=scheduling.rating(correct)
+                ),
             )
         except repo.ReviewStored:
             pass  # an earlier attempt was stored after all

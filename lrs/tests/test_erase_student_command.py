@@ -31,7 +31,7 @@ def test_the_erasure_runs_here_and_names_the_operator(studying):
     [job] = jobs.jobs_recent()
     assert (job.kind, job.status, job.actor, job.actor_id) == ("erase_student", "done", "ops", "operator:ops")
     assert f"Erasure job {job.id}\n" in out
-    assert "Erased 10 items: " in out and "reviews erased: 2" in out
+    assert "Erased 13 items: " in out and "reviews erased: 2" in out and "xAPI statements erased: 3" in out
     assert repo.student_get(aiko) is None and list(repo.sessions_from(aiko)) == []
 
 

@@ -92,16 +92,18 @@ def test_nothing_of_the_student_stays_and_everything_of_another_does(studying, s
         "reviews",
         "word-stats",
         "students",
+        "xapi-statements",
         "idempotency-keys",
         "rate-counters",
         "audit",
     }
     job = erase(aiko, teacher)
-    assert (job.status, job.done, job.total) == ("done", 16, 16)
+    assert (job.status, job.done, job.total) == ("done", 21, 21)
     assert job.counts == {
         "reviews erased": 4,
         "sessions erased": 1,
         "word statistics erased": 3,
+        "xAPI statements erased": 5,  # the session's start and its 4 answers
         "idempotency keys erased": 5,
         "rate counters erased": 1,
         "audit entries anonymised": 1,
@@ -132,6 +134,7 @@ def test_the_dry_run_counts_each_kind_and_writes_nothing(studying, stored, teach
         "review": 4,
         "session": 1,
         "word_stat": 3,
+        "xapi_statement": 5,
         "idempotency_key": 5,
         "rate_counter": 1,
         "audit_event": 0,
@@ -154,11 +157,11 @@ def test_a_job_killed_midway_and_run_again_erases_everything_once(studying, stor
     with pytest.raises(Killed):
         run(job)
     cut = jobs.job_get(job_id=job.id)
-    assert (cut.status, cut.done, cut.total) == ("running", 100, 166)
+    assert (cut.status, cut.done, cut.total) == ("running", 100, 322)
     services.session_start(caller=caller, group_id="1", activity="quiz")  # studying while being erased
     run(job, now=lambda: cut.lease_until + timedelta(seconds=1))  # the dead run's lease has run out
     finished = jobs.job_get(job_id=job.id)
-    assert (finished.status, finished.done) == ("done", 166)
+    assert (finished.status, finished.done) == ("done", 322)
     assert finished.counts["reviews erased"] == 154 and finished.counts["sessions erased"] == 2
     after = stored()
     assert naming(after, aiko, "aiko") == {}

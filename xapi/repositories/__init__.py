@@ -5,10 +5,12 @@ from xapi.repositories.statements import (
     StatementExists,
     StoredStatement,
     TargetChanged,
-    index_add,
+    Voiding,
     index_page,
+    statement_delete,
     statement_get,
     statement_put,
+    statement_stage,
     statements_get,
 )
 
@@ -17,9 +19,11 @@ __all__ = [
     "StatementExists",
     "StoredStatement",
     "TargetChanged",
-    "index_add",
+    "Voiding",
     "index_page",
+    "statement_delete",
     "statement_get",
     "statement_put",
+    "statement_stage",
     "statements_get",
 ]

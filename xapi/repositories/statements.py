@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pynamodb.expressions.condition import Condition
 
 from langportal.errors import Conflict
-from langportal.storage.dynamo import Transaction, batch_get, batch_write, dynamodb_errors
+from langportal.storage.dynamo import Failure, Transaction, batch_get, batch_write, dynamodb_errors
 from xapi.models import StatementModel
 
 STATEMENT_SORT = "-"
@@ -79,12 +79,33 @@ def statements_get(statement_ids: Iterable[str]) -> dict[str, StoredStatement]:
     return {stored.id.lower(): stored for stored in map(_stored, items)}
 
 
-def statement_put(statement: StoredStatement, *, voids: StoredStatement | None = None) -> None:
+@dataclass(frozen=True)
+class Voiding:
+    """A statement being voided, and the keys it is no longer to be found by."""
+
+    target: StoredStatement
+    unindexed: frozenset[str]
+
+
+def statement_put(statement: StoredStatement, *, voids: Voiding | None = None) -> None:
     """Store `statement` with an index item under each of its families, once
     (StatementExists when its id is taken). With `voids`, the statement it voids is marked
-    voided and its index items go, in the same transaction (TargetChanged when it was
-    voided meanwhile)."""
+    voided and loses the index items named, in the same transaction (TargetChanged when
+    it was voided meanwhile)."""
     transaction = Transaction()
+    statement_stage(transaction, statement, voids=voids)
+    transaction.commit()
+
+
+def statement_stage(
+    transaction: Transaction,
+    statement: StoredStatement,
+    *,
+    voids: Voiding | None = None,
+    exists: Failure = StatementExists,
+) -> None:
+    """Stage what statement_put writes into `transaction` (a review's, say); `exists` is
+    what the id being taken means."""
     transaction.put(
         StatementModel(
             _statement_key(statement.id),
@@ -97,20 +118,26 @@ def statement_put(statement: StoredStatement, *, voids: StoredStatement | None =
             attachments=set(statement.attachments) or None,
         ),
         condition=StatementModel.key.does_not_exist(),
-        failure=StatementExists,
+        failure=exists,
     )
     for key in sorted(statement.families):
         transaction.put(_index_item(key, statement))
     if voids is not None:
         transaction.update(
-            StatementModel(_statement_key(voids.id), STATEMENT_SORT),
+            StatementModel(_statement_key(voids.target.id), STATEMENT_SORT),
             [StatementModel.voided.set(True)],
             condition=StatementModel.key.exists() & _not_voided(),
             failure=TargetChanged,
         )
-        for key in sorted(voids.families):
-            transaction.delete(StatementModel(key, voids.sort))
-    transaction.commit()
+        for key in sorted(voids.unindexed):
+            transaction.delete(StatementModel(key, voids.target.sort))
+
+
+def statement_delete(statement: StoredStatement) -> None:
+    """Remove a statement and every index item of it (an erasure); the statement item
+    goes last, so a run cut short finds it again. Removing it twice is harmless."""
+    batch_write(StatementModel, deletes=[(key, statement.sort) for key in sorted(statement.families)])
+    batch_write(StatementModel, deletes=[(_statement_key(statement.id), STATEMENT_SORT)])
 
 
 def _not_voided() -> Condition:
@@ -119,12 +146,6 @@ def _not_voided() -> Condition:
 
 def _index_item(key: str, statement: StoredStatement) -> StatementModel:
     return StatementModel(key, statement.sort, statement_id=statement.id, families=set(statement.families))
-
-
-def index_add(statement: StoredStatement, keys: Iterable[str]) -> None:
-    """More index items for a stored statement (the families of a target that came after
-    it); putting one twice changes nothing."""
-    batch_write(StatementModel, puts=[_index_item(key, statement) for key in keys])
 
 
 def index_page(

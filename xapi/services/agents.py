@@ -29,9 +29,9 @@ def ifi_digest(ifi: str) -> str:
 
 
 def agent_only_ifi(agent: dict[str, Any]) -> dict[str, Any]:
-    """The least that identifies an Agent or Group (`format=ids`): its objectType and IFI;
-    an anonymous Group keeps its members, each reduced the same way."""
-    reduced: dict[str, Any] = {"objectType": agent.get("objectType", "Agent")}
+    """The least that identifies an Agent or Group (`format=ids`): its IFI, with its
+    objectType when it has one; an anonymous Group keeps its members, each reduced."""
+    reduced: dict[str, Any] = {"objectType": agent["objectType"]} if "objectType" in agent else {}
     for name in IFIS:
         if name in agent:
             reduced[name] = agent[name]

@@ -24,6 +24,9 @@ RELATED_ACTIVITY = "related-activity"
 REGISTRATION = "registration"
 AUTHORITY = "authority"
 TARGET = "target"  # the statement a StatementRef points at, to find those that target it
+# Every Agent a statement names, as related_agents finds them; kept when the statement is
+# voided (no query reads it), so that erasing someone's data finds voided statements too.
+NAMED = "named"
 
 # Families a statement inherits from the one it targets, and those it keeps to itself.
 INHERITED = frozenset({AGENT, RELATED_AGENT, VERB, ACTIVITY, RELATED_ACTIVITY, REGISTRATION})
@@ -45,7 +48,9 @@ def statement_families(statement: dict[str, Any]) -> set[str]:
     keys = {family_key(ALL)}
     actor, target, context = statement["actor"], statement["object"], statement.get("context", {})
     keys.update(family_key(AGENT, ifi) for ifi in _ifis([actor, target]))
-    keys.update(family_key(RELATED_AGENT, ifi) for ifi in _ifis(_related_agents(statement)))
+    related = set(_ifis(_related_agents(statement)))
+    keys.update(family_key(RELATED_AGENT, ifi) for ifi in related)
+    keys.update(family_key(NAMED, ifi) for ifi in related)
     keys.add(family_key(VERB, statement["verb"]["id"]))
     if _is_activity(target):
         keys.add(family_key(ACTIVITY, target["id"]))
@@ -57,6 +62,11 @@ def statement_families(statement: dict[str, Any]) -> set[str]:
     if target.get("objectType") == "StatementRef":
         keys.add(family_key(TARGET, target["id"].lower()))
     return keys
+
+
+def hidden_when_voided(keys: frozenset[str]) -> set[str]:
+    """The keys a voided statement is no longer found by."""
+    return {key for key in keys if family_of(key) != NAMED}
 
 
 def inherited(keys: set[str] | frozenset[str]) -> set[str]:

@@ -44,12 +44,17 @@ def _ids(statement: dict[str, Any]) -> dict[str, Any]:
 def _object_ids(target: dict[str, Any]) -> dict[str, Any]:
     kind = target.get("objectType", "Activity")
     if kind == "Activity":
-        return {"objectType": "Activity", "id": target["id"]}
+        return _activity_id(target)
     if kind in ("Agent", "Group"):
         return agent_only_ifi(target)
     if kind == "SubStatement":
         return _ids(target)
     return target
+
+
+def _activity_id(activity: dict[str, Any]) -> dict[str, Any]:
+    """An Activity by its id alone (and its objectType, when it was given one)."""
+    return {name: activity[name] for name in ("objectType", "id") if name in activity}
 
 
 def _context_ids(context: dict[str, Any]) -> dict[str, Any]:
@@ -59,7 +64,7 @@ def _context_ids(context: dict[str, Any]) -> dict[str, Any]:
             reduced[name] = agent_only_ifi(context[name])
     if "contextActivities" in context:
         reduced["contextActivities"] = {
-            kind: [{"objectType": "Activity", "id": activity["id"]} for activity in activities]
+            kind: [_activity_id(activity) for activity in activities]
             for kind, activities in context["contextActivities"].items()
         }
     for name, member in (("contextAgents", "agent"), ("contextGroups", "group")):

@@ -5,6 +5,7 @@ answer's headers, errors in our envelope, and HEAD as GET without a body."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,8 @@ from langportal.api.errors import envelope
 from langportal.errors import DomainError, InvalidInput, PayloadTooLarge
 from xapi.services.access import Principal, cognito_principal
 from xapi.services.credentials import basic_principal
+
+logger = logging.getLogger(__name__)
 
 VERSION_HEADER = "X-Experience-API-Version"
 # The form fields of the alternate request syntax that stand for headers.
@@ -165,19 +168,26 @@ class XapiView(View):
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        version, head = "2.0.0", request.method == "HEAD"
+        version, method = "2.0.0", request.method
         try:
             xapi = xapi_request(request, version_required=self.version_required)
-            version, head = xapi.version, xapi.method == "HEAD"
+            version, method = xapi.version, xapi.method
             if self.authenticated:
                 xapi.principal = principal_of(request, xapi)
             response = self._handler(xapi.method)(xapi)
         except DomainError as error:
             response = error_response(error)
+        except Exception:
+            logger.exception("Unhandled error in %s", type(self).__name__)
+            response = error_response(InternalError())
         response[VERSION_HEADER] = version
-        if head:
+        self.answered(method, response)
+        if method == "HEAD":
             response.content = b""  # a HEAD is answered as its GET, headers and all, without the body
         return response
+
+    def answered(self, method: str, response: HttpResponse) -> None:
+        """Add what a resource adds to each answer, errors included."""
 
     def _handler(self, method: str) -> Handler:
         name = "get" if method == "HEAD" else method.lower()
@@ -185,6 +195,11 @@ class XapiView(View):
         if handler is None:
             raise MethodNotAllowed(f"{method} is not allowed here.")
         return handler
+
+
+class InternalError(DomainError):
+    status, code = 500, "internal_error"
+    default_message = "Something went wrong on our side."
 
 
 class MethodNotAllowed(DomainError):

@@ -11,11 +11,11 @@ from urllib.parse import urlencode
 from django.http import HttpResponse
 from django.urls import reverse
 
-from langportal.errors import DomainError, InvalidInput
+from langportal.errors import InvalidInput
 from xapi.services import attachments, formats, queries, statements
 from xapi.services.attachments import Attachment
 from xapi.services.validation import uuid_checked
-from xapi.views.common import XapiRequest, XapiView, error_response, json_response
+from xapi.views.common import XapiRequest, XapiView, json_response
 from xapi.views.multipart import multipart_read, multipart_write
 
 CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
@@ -43,12 +43,11 @@ class StatementsView(XapiView):
         return json_response(ids)
 
     def xapi_get(self, request: XapiRequest) -> HttpResponse:
-        try:
-            response = _statements_get(request)
-        except DomainError as error:
-            response = error_response(error)
-        response[CONSISTENT_THROUGH] = queries.consistent_through()
-        return response
+        return _statements_get(request)
+
+    def answered(self, method: str, response: HttpResponse) -> None:
+        if method in ("GET", "HEAD"):
+            response[CONSISTENT_THROUGH] = queries.consistent_through()
 
 
 def _statements_body(request: XapiRequest) -> tuple[object, dict[str, Attachment]]:

@@ -1,4 +1,4 @@
-"""xAPI clients for the tests: Django test clients that send a Basic credential of the
+"""xAPI clients for every test: Django test clients that send a Basic credential of the
 store (or a langportal token) and the X-Experience-API-Version header."""
 
 from __future__ import annotations
