@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 CHECKS_VENV := .venv-checks
 
-.PHONY: run test bench lint infra-check format venv clean-local openapi tables
+.PHONY: run test bench xapi-conformance lint infra-check format venv clean-local openapi tables
 
 venv: $(INSTALLED)
 
@@ -47,6 +47,10 @@ test: $(TEST_INSTALLED) $(CHROMIUM) $(CJK_FONT) lint infra-check
 ## bench: time the API's requests on an in-process local stack (BENCH_ARGS, e.g. --words 100000)
 bench: venv
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+## xapi-conformance: ADL's LRS conformance suite (XAPI_CONFORMANCE_SUITE) against the local stack, 2.0.0 and 1.0.3
+xapi-conformance: venv
+	$(BIN)/python scripts/xapi_conformance.py $(XAPI_CONFORMANCE_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
