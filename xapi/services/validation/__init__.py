@@ -1,0 +1,9 @@
+"""xAPI statement validation, exactly as the standard says, for xAPI 2.0.0 and 1.0.3.
+
+Pure Python: no Django beyond our exceptions, no I/O. The rules follow the standard and
+ADL's LRS conformance suite; each check names the property it rejects ("actor.mbox").
+"""
+
+from .errors import StatementInvalid
+
+__all__ = ["StatementInvalid"]
