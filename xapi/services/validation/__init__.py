@@ -5,5 +5,6 @@ ADL's LRS conformance suite; each check names the property it rejects ("actor.mb
 """
 
 from .errors import StatementInvalid
+from .statements import statement_checked, statements_checked
 
-__all__ = ["StatementInvalid"]
+__all__ = ["StatementInvalid", "statement_checked", "statements_checked"]
