@@ -5,6 +5,7 @@ ADL's LRS conformance suite; each check names the property it rejects ("actor.mb
 """
 
 from .errors import StatementInvalid
+from .signatures import signature_checked
 from .statements import statement_checked, statements_checked
 
-__all__ = ["StatementInvalid", "statement_checked", "statements_checked"]
+__all__ = ["StatementInvalid", "signature_checked", "statement_checked", "statements_checked"]
