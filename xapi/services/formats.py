@@ -53,8 +53,8 @@ def _object_ids(target: dict[str, Any]) -> dict[str, Any]:
 
 
 def _activity_id(activity: dict[str, Any]) -> dict[str, Any]:
-    """An Activity by its id alone (and its objectType, when it was given one)."""
-    return {name: activity[name] for name in ("objectType", "id") if name in activity}
+    """An Activity by its id alone: an object without objectType is an Activity."""
+    return {"id": activity["id"]}
 
 
 def _context_ids(context: dict[str, Any]) -> dict[str, Any]:
