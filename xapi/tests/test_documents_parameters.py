@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from langportal.errors import InvalidInput
+from xapi.services import documents
 from xapi.tests.factories import ACTIVITY_PROFILE, AGENT_PROFILE, RESOURCES, STATE, document_params, id_name, without_id
 
 METHODS = ("get", "put", "post", "delete")
@@ -142,3 +144,18 @@ def test_a_precondition_that_is_not_a_list_of_quoted_etags_is_400(xapi, header):
 
     assert_refused(xapi, "put", STATE, params, **{header: "abc, def"})
     assert_nothing_stored(xapi, STATE)
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        lambda group: documents.state_place(activity_id="http://example.com/a", agent=group, registration=None),
+        lambda group: documents.agent_profile_place(agent=group),
+    ],
+    ids=["state", "agent-profile"],
+)
+def test_documents_are_never_about_an_anonymous_group(place):
+    """Whatever the Agent rules let through, an anonymous Group has no identity to keep
+    documents under."""
+    with pytest.raises(InvalidInput):
+        place({"objectType": "Group", "member": [{"mbox": "mailto:a@example.com"}]})

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from xapi.models import DocumentModel
 from xapi.tests.factories import ACTIVITY, STATE, agent, document_params, without_id
 
 
@@ -148,6 +149,14 @@ def test_since_lists_only_the_states_updated_after_it(xapi):
 
     assert listed == [later["stateId"]]
     assert future.json() == [] and "Last-Modified" not in future
+
+
+def test_since_is_exclusive(xapi):
+    params = document_params(STATE)
+    xapi.put(STATE, {"n": 1}, params)
+    (item,) = DocumentModel.scan()
+
+    assert xapi.get(STATE, {**without_id(STATE, params), "since": item.updated}).json() == []
 
 
 def test_an_agent_is_known_by_its_identifier_whatever_else_it_says(xapi):
