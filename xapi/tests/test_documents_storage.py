@@ -9,6 +9,7 @@ from django.conf import settings
 from langportal.aws import client as aws_client
 from langportal.local.strict import Fault
 from xapi.models import DocumentModel
+from xapi.repositories import documents as repo
 from xapi.tests.factories import ACTIVITY_PROFILE, STATE, document_params, without_id
 
 LARGE = {"notes": "x" * 100}
@@ -98,6 +99,22 @@ def test_the_content_of_a_write_that_lost_a_race_is_removed(xapi, make_xapi_clie
 
     assert xapi.get(STATE, params).json() == {**LARGE, "theirs": "t" * 100, "mine": "m" * 100}
     assert s3_keys() == [items()[0].content_key]
+
+
+def test_a_read_that_meets_a_replace_of_its_content_reads_again(xapi, make_xapi_client, small_inline, monkeypatch):
+    """The item read points at content that a replace has removed before it was fetched."""
+    params = document_params(ACTIVITY_PROFILE)
+    xapi.post(ACTIVITY_PROFILE, LARGE, params)
+    other, fetch, pending = make_xapi_client(), repo._content_read, [True]
+
+    def replaced_first(key):
+        if pending and pending.pop():
+            other.put(ACTIVITY_PROFILE, {"new": "n" * 100}, params, **{"If-Match": "*"})
+        return fetch(key)
+
+    monkeypatch.setattr(repo, "_content_read", replaced_first)
+
+    assert xapi.get(ACTIVITY_PROFILE, params).json() == {"new": "n" * 100}
 
 
 def test_a_large_write_whose_answer_was_lost_keeps_its_content(xapi, small_inline, strict_dynamodb):
