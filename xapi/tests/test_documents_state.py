@@ -136,6 +136,7 @@ def test_the_ids_list_holds_the_states_of_the_activity_and_agent_with_the_latest
     assert answer.status_code == 200
     assert sorted(answer.json()) == sorted([first["stateId"], second["stateId"]])
     assert answer["Last-Modified"] == xapi.get(STATE, second)["Last-Modified"]
+    assert answer["ETag"] == f'"{hashlib.sha1(answer.content, usedforsecurity=False).hexdigest()}"'
 
 
 def test_since_lists_only_the_states_updated_after_it(xapi):

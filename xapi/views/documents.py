@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from langportal.errors import InvalidInput
 from xapi.services import documents
 from xapi.services.documents import Place
-from xapi.services.etags import Preconditions, etag_header, preconditions_parsed
+from xapi.services.etags import Preconditions, etag_header, etag_of, preconditions_parsed
 from xapi.views.common import XapiRequest, XapiView, json_response
 from xapi.views.resources import agent_parameter
 
@@ -35,8 +35,11 @@ class DocumentsView(XapiView):
         place = self.place(request)
         if document_id is None:
             found = documents.document_ids(place, principal=request.principal, since=request.params.get("since"))
-            latest = {"Last-Modified": _http_date(found.last_modified)} if found.last_modified else {}
-            return json_response(found.ids, headers=latest)
+            response = json_response(found.ids)
+            response["ETag"] = etag_header(etag_of(response.content))  # xAPI asks for one on every GET here
+            if found.last_modified:
+                response["Last-Modified"] = _http_date(found.last_modified)
+            return response
         document = documents.document_read(place, document_id, principal=request.principal)
         response = HttpResponse(document.content, content_type=document.content_type)
         response["ETag"] = etag_header(document.etag)
