@@ -4,8 +4,9 @@ content of a large one in S3.
 Every write is conditioned on the revision that was read, so a document changed meanwhile
 is never overwritten (DocumentChanged: read it again). A large content goes to S3 under a
 key of its own before the item that points at it, and the key of the content it replaced
-is removed after, so a reader never finds an item without its content for long, and a
-document is never half written.
+is removed after: a document is never half written, and a reader that finds its item's
+content gone (replaced meanwhile) reads again. An outage between the two writes may leave
+content that no item points at, never an item without its content.
 """
 
 from __future__ import annotations
