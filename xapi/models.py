@@ -39,7 +39,13 @@ class StatementModel(Model):
 class DocumentModel(Model):
     """A document of the state, activity profile or agent profile resources: the
     partition is what the document is about (`<resource>#<digest of activity, agent and
-    registration>`), the sort key its id. Content past DOCUMENT_INLINE_BYTES is in S3."""
+    registration>`), the sort key its id. Content past XAPI_DOCUMENT_INLINE_BYTES is in S3
+    under `content_key`.
+
+    `revision` is a random id given by each write. A write conditioned on it changes the
+    item only if it is still the one that was read; a counter would not do, as it starts
+    again when a document is deleted and stored anew.
+    """
 
     class Meta(BaseMeta):
         table_name = table_name("xapi-documents")
@@ -49,8 +55,9 @@ class DocumentModel(Model):
     content = BinaryAttribute(null=True, legacy_encoding=False)
     content_key = UnicodeAttribute(null=True)
     content_type = UnicodeAttribute()
-    etag = UnicodeAttribute()
-    updated = UnicodeAttribute()
+    etag = UnicodeAttribute()  # the SHA-1 of the content, in hexadecimal
+    updated = UnicodeAttribute()  # ISO 8601 in UTC with microseconds, so that it sorts as text
+    revision = UnicodeAttribute()
 
 
 class ActivityModel(Model):

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from xapi.views.documents import ActivityProfileView, AgentProfileView, StateView
 from xapi.views.resources import AboutView, ActivitiesView, AgentsView
 from xapi.views.statements import StatementsView
 
@@ -10,4 +11,7 @@ urlpatterns = [
     path("statements", StatementsView.as_view(), name="statements"),
     path("agents", AgentsView.as_view(), name="agents"),
     path("activities", ActivitiesView.as_view(), name="activities"),
+    path("activities/state", StateView.as_view(), name="state"),
+    path("activities/profile", ActivityProfileView.as_view(), name="activity-profile"),
+    path("agents/profile", AgentProfileView.as_view(), name="agent-profile"),
 ]

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client
 
+from xapi.repositories import documents as document_storage
 from xapi.services import access, credentials
 
 
@@ -97,3 +98,22 @@ def make_xapi_user(make_tokens, db):
         return XapiClient(Client(), f"Bearer {tokens.id_token}", version, access.student_agent(tokens.user_id))
 
     return make
+
+
+@pytest.fixture
+def race(monkeypatch):
+    """race(write): `write` (another client's request) runs once, right after the next read
+    of a document: a writer that comes between a request's read and its write."""
+
+    def arm(write) -> None:
+        read, pending = document_storage.document_get, [write]
+
+        def read_then_race(*args, **kwargs):
+            found = read(*args, **kwargs)
+            if pending:
+                pending.pop()()
+            return found
+
+        monkeypatch.setattr(document_storage, "document_get", read_then_race)
+
+    return arm

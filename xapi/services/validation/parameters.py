@@ -18,7 +18,9 @@ T = TypeVar("T")
 
 
 class ParameterInvalid(InvalidInput):
-    code = "invalid_parameter"
+    """A parameter breaks the rule of the statement value it carries (400, `invalid`, as
+    any other bad parameter)."""
+
     default_message = "A parameter is not valid."
 
 
