@@ -7,7 +7,15 @@ import pytest
 
 from langportal.errors import InvalidInput
 from xapi.services import documents
-from xapi.tests.document_factories import ACTIVITY_PROFILE, AGENT_PROFILE, RESOURCES, STATE, document_params, id_name, without_id
+from xapi.tests.document_factories import (
+    ACTIVITY_PROFILE,
+    AGENT_PROFILE,
+    RESOURCES,
+    STATE,
+    document_params,
+    id_name,
+    without_id,
+)
 
 METHODS = ("get", "put", "post", "delete")
 BODY = {"n": 1}
