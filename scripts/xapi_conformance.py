@@ -134,7 +134,7 @@ def suite_run(suite: Path, endpoint: str, key: str, secret: str, version: str) -
     if not counts or not written:
         raise SystemExit(f"The suite did not finish for {version}:\n{finished.stdout[-3000:]}{finished.stderr[-3000:]}")
     log = json.loads(max(written, key=lambda path: path.stat().st_mtime).read_text())
-    return counts[-1], [" > ".join(trail) for trail in failing(log["log"], [])]
+    return counts[-1], [" > ".join(trail) for trail in failing(log.get("log", {}), [])]  # -z logs failures only
 
 
 def failing(node: dict, trail: list[str]) -> Iterator[list[str]]:
