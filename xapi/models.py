@@ -6,6 +6,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from langportal.storage.dynamo import BaseMeta, table_name
@@ -36,6 +37,17 @@ class StatementModel(Model):
     attachments = UnicodeSetAttribute(null=True)  # the sha2 of each attachment kept in S3
 
 
+class DocumentsOfAgentIndex(GlobalSecondaryIndex):
+    """The state and agent profile documents of one Agent (sparse: activity profiles have
+    none), for erasing someone's data."""
+
+    class Meta:
+        index_name = "by-agent"
+        projection = KeysOnlyProjection()
+
+    agent_key = UnicodeAttribute(hash_key=True)
+
+
 class DocumentModel(Model):
     """A document of the state, activity profile or agent profile resources: the
     partition is what the document is about (`<resource>#<digest of activity, agent and
@@ -58,6 +70,8 @@ class DocumentModel(Model):
     etag = UnicodeAttribute()  # the SHA-1 of the content, in hexadecimal
     updated = UnicodeAttribute()  # ISO 8601 in UTC with microseconds, so that it sorts as text
     revision = UnicodeAttribute()
+    agent_key = UnicodeAttribute(null=True)  # the digest of the Agent it belongs to
+    of_agent = DocumentsOfAgentIndex()
 
 
 class ActivityModel(Model):

@@ -4,7 +4,8 @@ and erasing one item of it.
 A plan lists the student's study records as a history reset knows them (sessions, each
 with its reviews, word statistics with the FSRS cards, the totals last), then what other
 tables keep of them: the xAPI statements that name them (their reviews', and what other
-tools sent about them; erasure outranks a statement's immutability), their
+tools sent about them; erasure outranks a statement's immutability) and the xAPI states
+and agent profiles of theirs, their
 Idempotency-Keys with the answers stored under them, their hint rate counters, and the
 audit events that name them as the actor (those stay, naming nobody: the vocabulary's
 history is everyone's). Erasing an item is idempotent, and a
@@ -25,14 +26,16 @@ from lrs import repositories as repo
 from lrs.repositories import Review
 from lrs.services.access import Caller, check_may_read
 from vocabulary import services as vocabulary
+from xapi.services import documents as xapi_documents
 from xapi.services import statements as xapi
 from xapi.services.access import student_agent
 
-REVIEW, SESSION, WORD_STAT, XAPI_STATEMENT, IDEMPOTENCY_KEY, RATE_COUNTER, AUDIT_EVENT, STUDENT = (
+REVIEW, SESSION, WORD_STAT, XAPI_STATEMENT, XAPI_DOCUMENT, IDEMPOTENCY_KEY, RATE_COUNTER, AUDIT_EVENT, STUDENT = (
     "review",
     "session",
     "word_stat",
     "xapi_statement",
+    "xapi_document",
     "idempotency_key",
     "rate_counter",
     "audit_event",
@@ -44,6 +47,7 @@ KINDS = {
     SESSION: "study sessions",
     WORD_STAT: "word statistics and FSRS cards",
     XAPI_STATEMENT: "xAPI statements naming them (theirs, and other tools')",
+    XAPI_DOCUMENT: "xAPI states and agent profiles of theirs",
     IDEMPOTENCY_KEY: "Idempotency-Keys and their stored answers",
     RATE_COUNTER: "hint rate counters",
     AUDIT_EVENT: "audit entries naming them (kept, naming nobody)",
@@ -54,6 +58,7 @@ OUTCOMES = {
     SESSION: "sessions erased",
     WORD_STAT: "word statistics erased",
     XAPI_STATEMENT: "xAPI statements erased",
+    XAPI_DOCUMENT: "xAPI documents erased",
     IDEMPOTENCY_KEY: "idempotency keys erased",
     RATE_COUNTER: "rate counters erased",
     AUDIT_EVENT: "audit entries anonymised",
@@ -104,6 +109,8 @@ def erasure_plan(subject: ErasureSubject) -> Iterator[ErasureItem]:
         yield ErasureItem(WORD_STAT, {"user_id": user_id, "word_id": stat.word_id})
     for statement_id in xapi.statements_naming(student_agent(user_id)):
         yield ErasureItem(XAPI_STATEMENT, {"statement_id": statement_id})
+    for scope, document_id in xapi_documents.documents_naming(student_agent(user_id)):
+        yield ErasureItem(XAPI_DOCUMENT, {"scope": scope, "document_id": document_id})
     for key in idempotency.keys_of_user(user_id):
         yield ErasureItem(IDEMPOTENCY_KEY, {"key": key})
     for key in ratelimit.counter_keys_of(user_id):
@@ -132,6 +139,8 @@ def erasure_item_erase(item: ErasureItem) -> str:
         repo.word_stat_delete(key["user_id"], key["word_id"])
     elif item.kind == XAPI_STATEMENT:
         xapi.statement_erase(key["statement_id"])
+    elif item.kind == XAPI_DOCUMENT:
+        xapi_documents.document_erase(key["scope"], key["document_id"])
     elif item.kind == IDEMPOTENCY_KEY:
         idempotency.key_forget(key["key"])
     elif item.kind == RATE_COUNTER:

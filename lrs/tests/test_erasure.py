@@ -82,10 +82,15 @@ def kill_after(monkeypatch):
     return arm
 
 
-def test_nothing_of_the_student_stays_and_everything_of_another_does(studying, stored, teacher):
+def test_nothing_of_the_student_stays_and_everything_of_another_does(studying, stored, teacher, make_xapi_user, xapi):
     ben = studying("ben", BEN_ANSWERS)
     before = stored()
     aiko = studying("aiko", AIKO_ANSWERS)
+    tool = make_xapi_user("aiko")  # an xAPI tool of hers keeps a state and a profile of her
+    state = {"activityId": "http://example.com/quiz", "agent": tool.agent, "stateId": "bookmark"}
+    profile = {"agent": tool.agent, "profileId": "preferences"}
+    assert tool.put("activities/state", {"page": 3}, state).status_code == 204
+    assert tool.put("agents/profile", {"furigana": True}, profile, if_none_match="*").status_code == 204
     word = vocabulary.word_create(japanese="猫", english="cat", actor="aiko")  # aiko was a teacher once
     assert set(naming(stored(), aiko, "aiko")) == {
         "study-sessions",
@@ -98,12 +103,13 @@ def test_nothing_of_the_student_stays_and_everything_of_another_does(studying, s
         "audit",
     }
     job = erase(aiko, teacher)
-    assert (job.status, job.done, job.total) == ("done", 21, 21)
+    assert (job.status, job.done, job.total) == ("done", 23, 23)
     assert job.counts == {
         "reviews erased": 4,
         "sessions erased": 1,
         "word statistics erased": 3,
         "xAPI statements erased": 5,  # the session's start and its 4 answers
+        "xAPI documents erased": 2,
         "idempotency keys erased": 5,
         "rate counters erased": 1,
         "audit entries anonymised": 1,
@@ -111,6 +117,8 @@ def test_nothing_of_the_student_stays_and_everything_of_another_does(studying, s
     }
     after = stored()
     assert naming(after, aiko, "aiko") == {}
+    assert xapi.get("activities/state", state).status_code == 404  # its keys are digests: asked for
+    assert xapi.get("agents/profile", profile).status_code == 404
     assert naming(after, ben, "ben") == naming(before, ben, "ben")
     assert tallies(after) == tallies(before)  # the day's, group's and words' counters lose aiko's reviews
     assert [(event.actor, event.action) for event in vocabulary.word_history(word_id=word.id)] == [
@@ -135,6 +143,7 @@ def test_the_dry_run_counts_each_kind_and_writes_nothing(studying, stored, teach
         "session": 1,
         "word_stat": 3,
         "xapi_statement": 5,
+        "xapi_document": 0,
         "idempotency_key": 5,
         "rate_counter": 1,
         "audit_event": 0,

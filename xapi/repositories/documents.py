@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
@@ -54,6 +55,7 @@ class NewDocument:
     content_type: str
     etag: str
     updated: str
+    agent_key: str | None = None  # the Agent it belongs to, for an erasure to find it
 
 
 def _stored(item: DocumentModel, content: bytes | None) -> StoredDocument:
@@ -116,6 +118,7 @@ def document_put(document: NewDocument, *, replacing: StoredDocument | None) -> 
         etag=document.etag,
         updated=document.updated,
         revision=revision,
+        agent_key=document.agent_key,
     )
     try:
         with dynamodb_errors():
@@ -128,6 +131,14 @@ def document_put(document: NewDocument, *, replacing: StoredDocument | None) -> 
             raise DocumentChanged() from None
     if replacing is not None and replacing.content_key:
         _content_forget(replacing.content_key)
+
+
+def documents_of_agent(agent_key: str) -> Iterator[tuple[str, str]]:
+    """The (scope, document id) of every document of one Agent: from a global index, so a
+    document stored in the last second may be missing (an erasure plans again at its end)."""
+    with dynamodb_errors():
+        for item in DocumentModel.of_agent.query(agent_key):
+            yield item.scope, item.document_id
 
 
 def document_delete(document: StoredDocument) -> None:

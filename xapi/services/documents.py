@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,7 +25,7 @@ from langportal.storage.retry import retrying
 from xapi.repositories import documents as repo
 from xapi.repositories.documents import NewDocument, StoredDocument
 from xapi.services.access import PROFILE, STATE, Principal
-from xapi.services.agents import agent_ifi
+from xapi.services.agents import agent_ifi, ifi_digest
 from xapi.services.etags import NONE, Preconditions, etag_of, preconditions_check
 from xapi.services.statements import timestamp
 from xapi.services.validation import iri_checked, timestamp_parsed, uuid_checked
@@ -92,6 +93,10 @@ def _ifi(agent: dict[str, Any]) -> str:
     if ifi is None:
         raise InvalidInput("Documents are kept about an identified Agent or Group, not an anonymous Group.")
     return ifi
+
+
+def _agent_key(agent: dict[str, Any] | None) -> str | None:
+    return ifi_digest(_ifi(agent)) if agent is not None else None
 
 
 def _scope(resource: str, *about: str | None) -> str:
@@ -166,7 +171,8 @@ def document_store(
         kept, kept_type = (_merged(stored, posted), JSON) if merge and stored is not None else (content, content_type)
         updated = timestamp(now or datetime.now(UTC))
         repo.document_put(
-            NewDocument(place.scope, document_id, kept, kept_type, etag_of(kept), updated), replacing=stored
+            NewDocument(place.scope, document_id, kept, kept_type, etag_of(kept), updated, _agent_key(place.agent)),
+            replacing=stored,
         )
 
     retrying(attempt)
@@ -241,3 +247,17 @@ def _delete(scope: str, document_id: str, preconditions: Preconditions) -> None:
             repo.document_delete(stored)
 
     retrying(attempt)
+
+
+# --- erasure ----------------------------------------------------------------------------
+
+
+def documents_naming(agent: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """The (scope, id) of every state and agent profile of `agent`: what an erasure of
+    their data removes."""
+    return repo.documents_of_agent(_agent_key(agent))
+
+
+def document_erase(scope: str, document_id: str) -> None:
+    """Remove one document, whatever it holds (gone already is fine)."""
+    _delete(scope, document_id, NONE)
