@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from pynamodb.expressions.condition import Condition
 
 from langportal.errors import Conflict
-from langportal.storage.dynamo import Failure, Transaction, batch_get, batch_write, dynamodb_errors
+from langportal.storage.dynamo import (
+    TRANSACTION_ACTIONS,
+    Failure,
+    Transaction,
+    batch_get,
+    batch_write,
+    dynamodb_errors,
+)
 from xapi.models import StatementModel
 
 STATEMENT_SORT = "-"
@@ -45,6 +52,7 @@ class IndexEntry:
     statement_id: str
     sort: str
     families: frozenset[str]
+    digest: str | None  # of the statement it was written for
 
 
 def _statement_key(statement_id: str) -> str:
@@ -90,11 +98,26 @@ class Voiding:
 def statement_put(statement: StoredStatement, *, voids: Voiding | None = None) -> None:
     """Store `statement` with an index item under each of its families, once
     (StatementExists when its id is taken). With `voids`, the statement it voids is marked
-    voided and loses the index items named, in the same transaction (TargetChanged when
-    it was voided meanwhile)."""
+    voided and loses the index items named (TargetChanged when it was voided meanwhile).
+
+    All in one transaction when it fits DynamoDB's 100 actions, as nearly every statement
+    does. A statement found by more keys has its index items written first and the
+    statement item last, in a transaction with its target's change: the statement item
+    is what makes it stored, and readers pass over index items whose statement is
+    missing, voided or of another content (their digest). The voided target's index items
+    go after it.
+    """
     transaction = Transaction()
     statement_stage(transaction, statement, voids=voids)
+    if len(transaction) <= TRANSACTION_ACTIONS:
+        transaction.commit()
+        return
+    batch_write(StatementModel, puts=[_index_item(key, statement) for key in sorted(statement.families)])
+    transaction = Transaction()
+    statement_stage(transaction, statement, voids=voids, indexed=False)
     transaction.commit()
+    if voids is not None:
+        batch_write(StatementModel, deletes=[(key, voids.target.sort) for key in sorted(voids.unindexed)])
 
 
 def statement_stage(
@@ -103,9 +126,10 @@ def statement_stage(
     *,
     voids: Voiding | None = None,
     exists: Failure = StatementExists,
+    indexed: bool = True,
 ) -> None:
     """Stage what statement_put writes into `transaction` (a review's, say); `exists` is
-    what the id being taken means."""
+    what the id being taken means; `indexed`, whether the index items are in it."""
     transaction.put(
         StatementModel(
             _statement_key(statement.id),
@@ -120,8 +144,6 @@ def statement_stage(
         condition=StatementModel.key.does_not_exist(),
         failure=exists,
     )
-    for key in sorted(statement.families):
-        transaction.put(_index_item(key, statement))
     if voids is not None:
         transaction.update(
             StatementModel(_statement_key(voids.target.id), STATEMENT_SORT),
@@ -129,7 +151,10 @@ def statement_stage(
             condition=StatementModel.key.exists() & _not_voided(),
             failure=TargetChanged,
         )
-        for key in sorted(voids.unindexed):
+    if indexed:
+        for key in sorted(statement.families):
+            transaction.put(_index_item(key, statement))
+        for key in sorted(voids.unindexed if voids else ()):
             transaction.delete(StatementModel(key, voids.target.sort))
 
 
@@ -145,7 +170,9 @@ def _not_voided() -> Condition:
 
 
 def _index_item(key: str, statement: StoredStatement) -> StatementModel:
-    return StatementModel(key, statement.sort, statement_id=statement.id, families=set(statement.families))
+    return StatementModel(
+        key, statement.sort, statement_id=statement.id, families=set(statement.families), digest=statement.digest
+    )
 
 
 def index_page(
@@ -172,7 +199,9 @@ def index_page(
             consistent_read=True,
             last_evaluated_key=start,
         )
-        entries = [IndexEntry(item.statement_id, item.sort, frozenset(item.families or ())) for item in result]
+        entries = [
+            IndexEntry(item.statement_id, item.sort, frozenset(item.families or ()), item.digest) for item in result
+        ]
         last = result.last_evaluated_key
     return entries, last["sort"]["S"] if last else None
 

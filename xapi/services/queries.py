@@ -179,7 +179,11 @@ def statements_read(query: StatementQuery, *, principal: Principal, after: str |
     # Past a full page, go on after its last statement; a read cut short goes on where it stopped.
     more = page[-1].sort if rest else cursor
     stored = repo.statements_get(entry.statement_id for entry in page)
-    statements = [stored[entry.statement_id.lower()] for entry in page if entry.statement_id.lower() in stored]
+    statements = [
+        found
+        for entry in page
+        if (found := stored.get(entry.statement_id.lower())) and not found.voided and found.digest == entry.digest
+    ]
     return StatementsPage(
         [json.loads(statement.body) for statement in statements],
         _more_token(query, principal, more) if more else None,

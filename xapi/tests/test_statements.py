@@ -2,6 +2,9 @@
 
 import uuid
 
+from langportal.errors import Unavailable
+from langportal.storage.dynamo import Transaction
+
 
 def statement(**changes) -> dict:
     made = {
@@ -76,3 +79,47 @@ def test_a_student_writes_only_as_themselves_and_reads_only_their_own(make_xapi_
 
     listed = [entry["id"] for entry in student.get("statements").json()["statements"]]
     assert listed == [mine] and other not in listed
+
+
+def team_statement(members: int, **changes) -> dict:
+    """A statement whose team names more agents than one transaction can index."""
+    team = {"objectType": "Group", "member": [{"mbox": f"mailto:member{n}@example.com"} for n in range(members)]}
+    return statement(context={"team": team}, **changes)
+
+
+def test_a_statement_found_by_more_keys_than_a_transaction_holds_is_stored_and_voided(xapi):
+    big = xapi.post("statements", team_statement(60)).json()[0]
+    member = {"mbox": "mailto:member59@example.com"}
+
+    found = xapi.get("statements", {"agent": member, "related_agents": True}).json()["statements"]
+    assert [entry["id"] for entry in found] == [big]
+
+    voiding = statement(
+        verb={"id": "http://adlnet.gov/expapi/verbs/voided"}, object={"objectType": "StatementRef", "id": big}
+    )
+    voiding_id = xapi.post("statements", voiding).json()[0]
+    found = xapi.get("statements", {"agent": member, "related_agents": True}).json()["statements"]
+    assert [entry["id"] for entry in found] == [voiding_id]  # it targets what matches; what it voided is gone
+    assert xapi.get("statements", {"voidedStatementId": big}).status_code == 200
+
+
+def test_index_items_of_a_statement_that_was_never_stored_find_nothing(xapi, monkeypatch):
+    statement_id = str(uuid.uuid4())
+    failing = {"left": 1}
+    real_commit = Transaction.commit
+
+    def commit(transaction):  # the process dies once its index items are written
+        if failing["left"]:
+            failing["left"] -= 1
+            raise Unavailable()
+        return real_commit(transaction)
+
+    monkeypatch.setattr(Transaction, "commit", commit)
+    assert xapi.put("statements", team_statement(60), {"statementId": statement_id}).status_code == 503
+    other = team_statement(10, verb={"id": "http://example.com/verbs/other"})
+    assert xapi.put("statements", other, {"statementId": statement_id}).status_code == 204
+
+    member = {"mbox": "mailto:member59@example.com"}
+    assert xapi.get("statements", {"agent": member, "related_agents": True}).json()["statements"] == []
+    assert xapi.get("statements", {"verb": "http://adlnet.gov/expapi/verbs/answered"}).json()["statements"] == []
+    assert xapi.get("statements", {"statementId": statement_id}).json()["verb"]["id"] == other["verb"]["id"]
