@@ -213,7 +213,6 @@ class AppServer:
 
     url: str
     process: subprocess.Popen
-    log: Path
 
     def worker_memory(self) -> dict[str, float]:
         (worker,) = descendants(self.process.pid)
@@ -249,7 +248,7 @@ def app_server(endpoint: str, pool: provision.UserPool) -> Iterator[AppServer]:
             wait_until_up(f"http://127.0.0.1:{port}/healthz", process, timeout=TIMEOUT)
         except SystemExit as failure:
             raise SystemExit(f"{failure}\n{log.read_text()[-3000:]}") from None
-        yield AppServer(f"http://127.0.0.1:{port}", process, log)
+        yield AppServer(f"http://127.0.0.1:{port}", process)
     finally:
         stop(process)
 

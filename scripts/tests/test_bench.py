@@ -35,6 +35,8 @@ REQUESTS = [
 # of the app (lrs.services.words_list_studied): whether the two calls overlap at the emulator
 # depends on which thread runs first, so the page waits on one round trip fewer, or not.
 AT_ONCE = {*PAGES, "GET /api/groups/{id}/words"}
+# A hint reads every word spelled as the one asked about: a different word each repetition.
+HINTS = {"POST /api/ai/generate_hint (new)", "POST /api/ai/generate_hint (cached)"}
 
 pytestmark = pytest.mark.slow
 
@@ -104,7 +106,8 @@ def test_each_request_reads_the_same_items_every_time(bench):
     _, figures = bench
     for request, row in rows(figures).items():
         assert len(row["items"]) == REPETITIONS, request
-        assert len(set(row["items"])) == 1, (request, row["items"])
+        if request not in HINTS:
+            assert len(set(row["items"])) == 1, (request, row["items"])
     reads = {request: row["items"][0] for request, row in rows(figures).items()}
     assert reads["GET /api/words page 1 (50 words)"] >= 20  # the page's words, and the index's nodes
     assert reads["GET /api/words page 3 (50 words)"] >= 10
