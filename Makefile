@@ -44,7 +44,7 @@ run: venv
 test: $(TEST_INSTALLED) $(CHROMIUM) $(CJK_FONT) lint infra-check
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-## bench: time the API's requests on an in-process local stack (BENCH_ARGS, e.g. --words 100000)
+## bench: time the API over HTTP (gunicorn, one worker) on a local stack of its own (BENCH_ARGS, e.g. --words 100000)
 bench: venv
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 

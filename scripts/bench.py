@@ -1,15 +1,18 @@
 #!/usr/bin/env python
-"""Time the API's requests on the local stack, in one process; print the figures.
+"""Time the API's requests over HTTP on the local stack; print the figures.
 
     python scripts/bench.py                      # 1,000 and 10,000 words, 20 repetitions
     python scripts/bench.py --words 100000       # larger figures
     python scripts/bench.py --json bench.json    # the figures as JSON too
 
-moto's server (langportal.local's Emulator) runs on loopback; the real Django app answers
-through Django's test client with real Cognito tokens of the emulator's user pool; hints
+moto's server (langportal.local's Emulator) runs in this process on loopback; the app runs
+as `make run` serves it, under gunicorn with gunicorn.conf.py (one worker), in a process of
+its own, and is called over HTTP with real Cognito tokens of the emulator's user pool; hints
 come from the offline provider the local stack uses. Every DynamoDB call the app makes is
-counted and timed with botocore's before-call and after-call events. A slow machine gives
-slow figures, never a failure: the exit status is 0 unless a request gets a wrong answer.
+recorded where the emulator receives it: its operation, when it arrived (before the
+emulator's one-at-a-time lock, so that calls the app makes at once overlap here too), when
+its answer left, and the items in the answer. A slow machine gives slow figures, never a
+failure: the exit status is 0 unless a request gets a wrong answer.
 """
 
 from __future__ import annotations
@@ -20,21 +23,27 @@ import math
 import os
 import resource
 import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 WORKSPACE = Path(tempfile.mkdtemp(prefix="langportal-bench-"))
 os.environ.update(
     DJANGO_SETTINGS_MODULE="langportal.settings",
     LANGPORTAL_ENV_FILE="",  # never var/local.env: the bench has a stack of its own
-    DJANGO_SECRET_KEY="bench-only-secret-key",  # noqa: S106 (signs nothing outside this process)
-    DATABASE_URL=f"sqlite:///{WORKSPACE / 'db.sqlite3'}",  # a file: every client thread sees the same users
+    DJANGO_SECRET_KEY="bench-only-secret-key",  # noqa: S106 (signs nothing outside the bench)
+    DATABASE_URL=f"sqlite:///{WORKSPACE / 'db.sqlite3'}",  # a file: the bench and the app see the same users
+    DJANGO_STATIC_ROOT=str(WORKSPACE / "static"),
     LOCAL_USERS_FILE=str(WORKSPACE / "local-users.json"),
     AWS_ACCESS_KEY_ID="bench",
     AWS_SECRET_ACCESS_KEY="bench",  # noqa: S106 (the emulator takes any)
@@ -47,9 +56,6 @@ os.environ.update(
 for name in [name for name in os.environ if name.startswith(("AWS_ENDPOINT_URL", "AWS_PROFILE"))]:
     del os.environ[name]  # the bench must never reach a real account
 
-import logging  # noqa: E402
-import warnings  # noqa: E402
-
 import django  # noqa: E402
 
 django.setup()
@@ -57,55 +63,100 @@ django.setup()
 import requests  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
 
-from accounts import authentication, cognito  # noqa: E402
+from accounts import cognito  # noqa: E402
 from langportal import progress  # noqa: E402
 from langportal.local import provision  # noqa: E402
 from langportal.local.emulator import Emulator  # noqa: E402
-from langportal.storage.dynamo import table_models, transaction_connection  # noqa: E402
+from langportal.local.runner import stop, wait_until_up  # noqa: E402
 from vocabulary import services as vocabulary  # noqa: E402
 from vocabulary.documents import document_parse  # noqa: E402
 from vocabulary.synthetic import synthetic_document  # noqa: E402
 
 PER_PAGE = 20
 CLIENTS = 20
-# More client threads than botocore keeps connections for: each extra one is opened anew and
-# logged as a warning, which the concurrent figure already pays for.
-logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
-# The bench serves no static files, so it collects none for WhiteNoise to find.
-warnings.filterwarnings("ignore", message="No directory at")
+TIMEOUT = 120  # seconds a request may take before the bench gives up on it: slow is not wrong
+
+
+@dataclass(frozen=True)
+class Call:
+    """One DynamoDB request as the emulator served it; times are this process's perf_counter."""
+
+    operation: str
+    began: float
+    ended: float
+    items: int
+
+
+def items_in(answer: dict) -> int:
+    """The items a DynamoDB answer returns: a query's or scan's (or only their Count), a
+    GetItem's, a batch's or a read transaction's."""
+    if "Items" in answer:
+        return len(answer["Items"])
+    if "Count" in answer:
+        return answer["Count"]
+    if "Item" in answer:
+        return 1
+    responses = answer.get("Responses")
+    if isinstance(responses, dict):  # BatchGetItem: the items of each table
+        return sum(len(items) for items in responses.values())
+    if isinstance(responses, list):  # TransactGetItems: one entry a key, with an Item when found
+        return sum(1 for response in responses if response.get("Item"))
+    return 0
 
 
 class DynamoDBCalls:
-    """The DynamoDB calls since the last clear, from any thread (a hint's model call runs in
-    a pool of its own): how many, and the time spent inside them, summed."""
+    """The emulator's middleware: every DynamoDB request it serves, from any client, kept
+    until taken."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._began = threading.local()
-        self.clear()
+        self._calls: list[Call] = []
 
-    def clear(self) -> None:
+    def __call__(self, app):
+        def recorded(environ, start_response):
+            target = environ.get("HTTP_X_AMZ_TARGET", "")
+            if not target.startswith("DynamoDB_"):
+                return app(environ, start_response)
+            began = time.perf_counter()
+            body = list(app(environ, start_response))  # the whole answer, before it is sent
+            ended = time.perf_counter()
+            try:
+                items = items_in(json.loads(b"".join(body)))
+            except ValueError:  # not JSON: no items
+                items = 0
+            with self._lock:
+                self._calls.append(Call(target.partition(".")[2], began, ended, items))
+            return body
+
+        return recorded
+
+    def take(self) -> list[Call]:
+        """The calls served since the last take."""
         with self._lock:
-            self.count, self.seconds = 0, 0.0
+            calls, self._calls = self._calls, []
+        return calls
 
-    def _began_call(self, **kwargs) -> None:
-        self._began.at = time.perf_counter()
 
-    def _ended_call(self, **kwargs) -> None:
-        took = time.perf_counter() - self._began.at
-        with self._lock:
-            self.count += 1
-            self.seconds += took
+def round_trips(calls: list[Call]) -> int:
+    """The longest chain of calls each begun after the one before ended: what a request
+    waits on, however many calls overlap with it."""
+    chain, free_at = 0, float("-inf")
+    for call in sorted(calls, key=lambda call: call.ended):
+        if call.began >= free_at:
+            chain, free_at = chain + 1, call.ended
+    return chain
 
-    def install(self) -> None:
-        """Hook every DynamoDB client of the app: each table's and the transactions'."""
-        clients = {model._get_connection().connection.client for model in table_models()}
-        clients.add(transaction_connection().client)
-        for client in clients:
-            client.meta.events.register("before-call.dynamodb", self._began_call)
-            client.meta.events.register("after-call.dynamodb", self._ended_call)
+
+def waited_seconds(calls: list[Call]) -> float:
+    """The time during which at least one of the calls was being served: the DynamoDB time
+    on the request's critical path (calls that overlap count once)."""
+    total, covered_to = 0.0, float("-inf")
+    for call in sorted(calls, key=lambda call: call.began):
+        if call.ended > covered_to:
+            total += call.ended - max(call.began, covered_to)
+            covered_to = call.ended
+    return total
 
 
 @dataclass
@@ -113,7 +164,13 @@ class Row:
     request: str
     milliseconds: list[float] = field(default_factory=list)
     dynamodb_calls: list[int] = field(default_factory=list)
-    dynamodb_milliseconds: list[float] = field(default_factory=list)
+    round_trips: list[int] = field(default_factory=list)
+    dynamodb_milliseconds: list[float] = field(default_factory=list)  # on the critical path
+    app_milliseconds: list[float] = field(default_factory=list)  # the rest of each request's time
+    items: list[int] = field(default_factory=list)
+    # Each repetition's calls in the order they arrived: operation, ms from sending the
+    # request to the call's arrival and to its answer, items.
+    dynamodb_timeline: list[list[tuple[str, float, float, int]]] = field(default_factory=list)
 
     @property
     def median(self) -> float:
@@ -125,46 +182,153 @@ class Row:
         return ordered[math.ceil(0.95 * len(ordered)) - 1]  # nearest rank: a time one request took
 
 
-@dataclass
-class Stack:
-    """The emulator, provisioned afresh for each vocabulary size, and signed-in clients."""
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
-    emulator: Emulator
-    calls: DynamoDBCalls
+
+def descendants(parent: int) -> list[int]:
+    """The ids of `parent`'s child processes, from /proc."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if int(fields[1]) == parent:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def memory_mib(pid: int) -> dict[str, float]:
+    """A process's resident memory now (VmRSS) and at its peak (VmHWM), from /proc."""
+    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return {"rss_mib": int(status["VmRSS"].split()[0]) / 1024, "peak_rss_mib": int(status["VmHWM"].split()[0]) / 1024}
+
+
+@dataclass
+class AppServer:
+    """gunicorn with gunicorn.conf.py, as `make run` starts it, with one worker."""
+
+    url: str
+    process: subprocess.Popen
+
+    def worker_memory(self) -> dict[str, float]:
+        (worker,) = descendants(self.process.pid)
+        return {"pid": worker, **memory_mib(worker)}
+
+
+@contextmanager
+def app_server(endpoint: str, pool: provision.UserPool) -> Iterator[AppServer]:
+    """The app on a free loopback port, with the bench's settings and the emulator's user
+    pool; stopped with SIGTERM when the block ends, however it ends."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "AWS_ENDPOINT_URL": endpoint,
+        "COGNITO_USER_POOL_ID": pool.pool_id,
+        "COGNITO_APP_CLIENT_IDS": pool.client_id,
+        "COGNITO_JWKS_URL": f"{endpoint}/{pool.pool_id}/.well-known/jwks.json",
+        "GUNICORN_HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+    }
+    log = WORKSPACE / f"gunicorn-{port}.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(  # noqa: S603 (our own gunicorn, with a fixed argument list)
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}/healthz", process, timeout=TIMEOUT)
+        except SystemExit as failure:
+            raise SystemExit(f"{failure}\n{log.read_text()[-3000:]}") from None
+        yield AppServer(f"http://127.0.0.1:{port}", process)
+    finally:
+        stop(process)
+
+
+class Client:
+    """One user's HTTP client of the app: a kept-alive connection, and their ID token if any."""
+
+    def __init__(self, base: str, token: str | None = None):
+        self.base = base
+        self.session = requests.Session()
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def get(self, path: str) -> requests.Response:
+        return self.session.get(f"{self.base}{path}", timeout=TIMEOUT)
+
+    def post(self, path: str, body: dict) -> requests.Response:
+        return self.session.post(f"{self.base}{path}", json=body, timeout=TIMEOUT)
+
+
+class Stack:
+    """The emulator, provisioned afresh for each vocabulary size, its DynamoDB calls, and
+    the app over HTTP once started."""
+
+    def __init__(self):
+        self.calls = DynamoDBCalls()
+        self.emulator = Emulator(port=0, middleware=self.calls)
+        self.pool: provision.UserPool | None = None
+        self.app: AppServer | None = None
 
     def reset(self) -> None:
-        requests.post(f"{self.emulator.endpoint}/moto-api/reset", timeout=30).raise_for_status()
+        requests.post(f"{self.emulator.endpoint}/moto-api/reset", timeout=TIMEOUT).raise_for_status()
         provision.tables_create()
         provision.bucket_create()
-        pool = provision.user_pool_create()
-        settings.COGNITO_USER_POOL_ID = pool.pool_id
-        settings.COGNITO_APP_CLIENT_IDS = [pool.client_id]
-        settings.COGNITO_ISSUER = f"https://cognito-idp.{settings.AWS_REGION}.amazonaws.com/{pool.pool_id}"
-        settings.COGNITO_JWKS_URL = f"{self.emulator.endpoint}/{pool.pool_id}/.well-known/jwks.json"
-        authentication.forget_key_sets()
+        self.pool = provision.user_pool_create()
+        settings.COGNITO_USER_POOL_ID = self.pool.pool_id
+        settings.COGNITO_APP_CLIENT_IDS = [self.pool.client_id]
 
-    def client(self, username: str) -> tuple[Client, str]:
-        """A student's API client and user id."""
+    @contextmanager
+    def serving(self) -> Iterator[AppServer]:
+        with app_server(self.emulator.endpoint, self.pool) as self.app:
+            yield self.app
+        self.app = None
+
+    def client(self, username: str | None = None) -> tuple[Client, str | None]:
+        """A student's client and user id; with no username, a client with no token."""
+        if username is None:
+            return Client(self.app.url), None
         cognito.user_upsert(username=username, group="students")
         tokens = cognito.user_tokens(username=username)
-        return Client(HTTP_AUTHORIZATION=f"Bearer {tokens.id_token}", HTTP_HOST="localhost"), tokens.user_id
+        return Client(self.app.url, tokens.id_token), tokens.user_id
 
-    def measure(self, row: Row, call, expected_status: int):
+    def measure(self, row: Row, call: Callable[[], requests.Response], expected_status: int):
         """One request, timed, with its DynamoDB calls; a wrong status stops the bench."""
-        self.calls.clear()
+        self.calls.take()
         began = time.perf_counter()
         response = call()
-        row.milliseconds.append((time.perf_counter() - began) * 1000)
-        row.dynamodb_calls.append(self.calls.count)
-        row.dynamodb_milliseconds.append(self.calls.seconds * 1000)
+        seconds = time.perf_counter() - began
+        calls = self.calls.take()
+        waited = waited_seconds(calls)
+        row.milliseconds.append(seconds * 1000)
+        row.dynamodb_calls.append(len(calls))
+        row.round_trips.append(round_trips(calls))
+        row.dynamodb_milliseconds.append(waited * 1000)
+        row.app_milliseconds.append((seconds - waited) * 1000)
+        row.items.append(sum(call.items for call in calls))
+        row.dynamodb_timeline.append(
+            [
+                (call.operation, (call.began - began) * 1000, (call.ended - began) * 1000, call.items)
+                for call in sorted(calls, key=lambda call: call.began)
+            ]
+        )
         if response.status_code != expected_status:
             raise SystemExit(f"{row.request}: {response.status_code} {response.content[:500]!r}")
         return response.json()
 
 
 def vocabulary_seed(words: int, *, quiet: bool) -> dict:
-    """Import a synthetic vocabulary; its time, and the process's peak memory and how much
-    the import raised it (Linux reports KiB)."""
+    """Import a synthetic vocabulary from this process; its time, and this process's peak
+    memory and how much the import raised it (Linux reports KiB)."""
     document = document_parse(synthetic_document(words))
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     began = time.perf_counter()
@@ -176,12 +340,18 @@ def vocabulary_seed(words: int, *, quiet: bool) -> dict:
     return {"words": words, "seconds": seconds, "peak_rss_mib": peak / 1024, "rise_mib": (peak - peak_before) / 1024}
 
 
-def post(client: Client, path: str, body: dict):
-    return lambda: client.post(path, json.dumps(body), content_type="application/json")
+def floor_measure(stack: Stack, repetitions: int) -> list[Row]:
+    """A request with no token and no DynamoDB call: what HTTP, gunicorn and Django's
+    middleware cost a request before any view's work."""
+    client, _ = stack.client()
+    row = Row("GET /healthz (no token, no DynamoDB)")
+    for _ in range(repetitions):
+        stack.measure(row, lambda: client.get("/healthz"), 200)
+    return [row]
 
 
-def pages_measure(stack: Stack, words: int, repetitions: int) -> list[Row]:
-    client, _ = stack.client("reader")
+def pages_measure(stack: Stack, words: int, repetitions: int, *, username: str = "reader") -> list[Row]:
+    client, _ = stack.client(username)
     last = math.ceil(words / PER_PAGE)
     rows = []
     for label, page in (("page 1", 1), (f"page {last}", last)):
@@ -192,36 +362,60 @@ def pages_measure(stack: Stack, words: int, repetitions: int) -> list[Row]:
     return rows
 
 
-def study_measure(stack: Stack, words: int, repetitions: int) -> list[Row]:
-    """One word, sessions, reviews of new words, progress, new and cached hints."""
-    client, user_id = stack.client("student")
+def study_measure(stack: Stack, words: int, repetitions: int, *, username: str = "student") -> list[Row]:
+    """One word, sessions, reviews of new words, new and cached hints; then the student's
+    reads, on what those left and one more session with a page of reviews."""
+    client, user_id = stack.client(username)
     japanese = [entry["japanese"] for entry in synthetic_document(min(words, repetitions))["words"]]
-    rows = {name: Row(name) for name in ("GET /api/words/{id}", "POST /api/study_sessions")}
-    rows |= {name: Row(name) for name in ("POST .../review", "GET /api/progress/{user_id}")}
+    rows = {name: Row(name) for name in ("GET /api/words/{id}", "POST /api/study_sessions", "POST .../review")}
     rows |= {name: Row(name) for name in ("POST /api/ai/generate_hint (new)", "POST /api/ai/generate_hint (cached)")}
     for repetition in range(repetitions):
         word_id = str(repetition % words + 1)  # each repetition a word not yet seen, while there are
         stack.measure(rows["GET /api/words/{id}"], lambda word_id=word_id: client.get(f"/api/words/{word_id}"), 200)
         session = stack.measure(
             rows["POST /api/study_sessions"],
-            post(client, "/api/study_sessions", {"group_id": "1", "activity": "flashcards"}),
+            lambda: client.post("/api/study_sessions", {"group_id": "1", "activity": "flashcards"}),
             201,
         )
         review = {"word_id": word_id, "correct": True}
-        stack.measure(rows["POST .../review"], post(client, f"/api/study_sessions/{session['id']}/review", review), 201)
-        stack.measure(rows["GET /api/progress/{user_id}"], lambda: client.get(f"/api/progress/{user_id}"), 200)
-        hint = {"word": japanese[repetition % len(japanese)], "context": f"bench {repetition}"}
-        stack.measure(rows["POST /api/ai/generate_hint (new)"], post(client, "/api/ai/generate_hint", hint), 200)
-        stack.measure(rows["POST /api/ai/generate_hint (cached)"], post(client, "/api/ai/generate_hint", hint), 200)
+        path = f"/api/study_sessions/{session['id']}/review"
+        stack.measure(rows["POST .../review"], lambda path=path, review=review: client.post(path, review), 201)
+        hint = {"word": japanese[repetition % len(japanese)], "context": f"bench {username} {repetition}"}
+        for name in ("POST /api/ai/generate_hint (new)", "POST /api/ai/generate_hint (cached)"):
+            stack.measure(rows[name], lambda hint=hint: client.post("/api/ai/generate_hint", hint), 200)
+    reviewed = client.post("/api/study_sessions", {"group_id": "1", "activity": "quiz"}).json()["id"]
+    for number in range(PER_PAGE):
+        review = {"word_id": str((repetitions + number) % words + 1), "correct": number % 3 != 0}
+        client.post(f"/api/study_sessions/{reviewed}/review", review).raise_for_status()
+    reads = {
+        "GET /api/groups": f"/api/groups?per_page={PER_PAGE}",
+        "GET /api/groups/{id}/words": f"/api/groups/1/words?per_page={PER_PAGE}",
+        "GET /api/study_sessions/{user_id}": f"/api/study_sessions/{user_id}",
+        "GET /api/study_sessions/{user_id}/{id}": f"/api/study_sessions/{user_id}/{reviewed}",
+        "GET /api/progress/{user_id}": f"/api/progress/{user_id}",
+        "GET /api/progress/{user_id}/words": f"/api/progress/{user_id}/words",
+        "GET /api/recommendations/{user_id}": f"/api/recommendations/{user_id}",
+    }
+    for name, path in reads.items():
+        rows[name] = Row(name)
+        for _ in range(repetitions):
+            stack.measure(rows[name], lambda path=path: client.get(path), 200)
     return list(rows.values())
 
 
+def worker_warm(stack: Stack, words: int) -> None:
+    """Each request once, unmeasured, by users of their own: a worker's first request of a
+    kind imports and builds what later ones reuse, as a server in use has done long before."""
+    pages_measure(stack, words, 1, username="warm-up-reader")
+    study_measure(stack, words, 1, username="warm-up-student")
+
+
 def reviews_per_second(stack: Stack, words: int, reviews_each: int) -> dict:
-    """CLIENTS threads, each a student with a session of their own, reviewing at once."""
+    """CLIENTS threads, each a student with a session and a connection of their own,
+    reviewing at once."""
     students = [stack.client(f"concurrent-{number}")[0] for number in range(CLIENTS)]
     sessions = [
-        json.loads(post(client, "/api/study_sessions", {"group_id": "1", "activity": "quiz"})().content)["id"]
-        for client in students
+        client.post("/api/study_sessions", {"group_id": "1", "activity": "quiz"}).json()["id"] for client in students
     ]
     statuses: list[int] = []
     start = threading.Barrier(CLIENTS + 1)
@@ -230,7 +424,7 @@ def reviews_per_second(stack: Stack, words: int, reviews_each: int) -> dict:
         start.wait()
         for number in range(reviews_each):
             body = {"word_id": str(number % words + 1), "correct": number % 2 == 0}
-            statuses.append(post(client, f"/api/study_sessions/{session_id}/review", body)().status_code)
+            statuses.append(client.post(f"/api/study_sessions/{session_id}/review", body).status_code)
 
     threads = [threading.Thread(target=review, args=pair) for pair in zip(students, sessions, strict=True)]
     for thread in threads:
@@ -252,11 +446,18 @@ def reviews_per_second(stack: Stack, words: int, reviews_each: int) -> dict:
 
 
 def table(rows: list[Row]) -> str:
-    lines = [f"{'request':<44} {'median ms':>10} {'p95 ms':>8} {'DDB calls':>10} {'DDB ms':>7}"]
+    lines = [
+        f"{'request':<44} {'median ms':>9} {'p95 ms':>7} {'DDB calls':>9} {'round trips':>11} "
+        f"{'DDB ms':>6} {'app ms':>6} {'items':>5}"
+    ]
     for row in rows:
-        calls = statistics.median(row.dynamodb_calls)
-        dynamo = statistics.median(row.dynamodb_milliseconds)
-        lines.append(f"{row.request:<44} {row.median:>10.1f} {row.p95:>8.1f} {calls:>10g} {dynamo:>7.1f}")
+        calls, trips = statistics.median(row.dynamodb_calls), statistics.median(row.round_trips)
+        waited, own = statistics.median(row.dynamodb_milliseconds), statistics.median(row.app_milliseconds)
+        items = statistics.median(row.items)
+        lines.append(
+            f"{row.request:<44} {row.median:>9.1f} {row.p95:>7.1f} {calls:>9g} {trips:>11g} "
+            f"{waited:>6.1f} {own:>6.1f} {items:>5g}"
+        )
     return "\n".join(lines)
 
 
@@ -274,38 +475,49 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     call_command("migrate", interactive=False, verbosity=0)
-    emulator = Emulator(port=0)
-    emulator.start()
-    os.environ["AWS_ENDPOINT_URL"] = emulator.endpoint  # read by boto3 as each client is made
-    stack = Stack(emulator, DynamoDBCalls())
+    (WORKSPACE / "static").mkdir()
+    stack = Stack()
+    stack.emulator.start()
+    os.environ["AWS_ENDPOINT_URL"] = stack.emulator.endpoint  # read by boto3 as each client is made
     try:
+        imports, workers = [], []
+        # The large vocabulary first, so that its import sets this process's peak memory.
         stack.reset()
-        stack.calls.install()
-        imports, rows = [], []
-        # The large vocabulary first, so that its import sets the process's peak memory.
         imports.append(vocabulary_seed(arguments.words, quiet=arguments.quiet))
-        rows += pages_measure(stack, arguments.words, arguments.repetitions)
-        rows += study_measure(stack, arguments.words, arguments.repetitions)
-        concurrent = reviews_per_second(stack, arguments.words, arguments.reviews_per_client)
+        with stack.serving() as app:
+            worker_warm(stack, arguments.words)
+            rows = floor_measure(stack, arguments.repetitions)
+            rows += pages_measure(stack, arguments.words, arguments.repetitions)
+            rows += study_measure(stack, arguments.words, arguments.repetitions)
+            concurrent = reviews_per_second(stack, arguments.words, arguments.reviews_per_client)
+            workers.append({"words": arguments.words, **app.worker_memory()})
         stack.reset()
         imports.append(vocabulary_seed(arguments.small_words, quiet=arguments.quiet))
-        rows = pages_measure(stack, arguments.small_words, arguments.repetitions) + rows
+        with stack.serving() as app:
+            worker_warm(stack, arguments.small_words)
+            rows[1:1] = pages_measure(stack, arguments.small_words, arguments.repetitions)
+            workers.append({"words": arguments.small_words, **app.worker_memory()})
     finally:
-        emulator.stop()
+        stack.emulator.stop()
         shutil.rmtree(WORKSPACE, ignore_errors=True)
     print(table(rows))
     print(
         f"\n{concurrent['clients']} concurrent clients: {concurrent['per_second']:.1f} reviews/s "
         f"({concurrent['stored']} of {concurrent['reviews']} stored in {concurrent['seconds']:.1f} s)"
     )
+    for worker in workers:
+        print(
+            f"web worker after the requests on {worker['words']:,} words: "
+            f"RSS {worker['rss_mib']:.0f} MiB, peak {worker['peak_rss_mib']:.0f} MiB (VmHWM)"
+        )
     for figures in imports:
         print(
             f"import of {figures['words']:,} words: {figures['seconds']:.1f} s, "
-            f"process peak RSS {figures['peak_rss_mib']:.0f} MiB (raised {figures['rise_mib']:.0f} MiB by it)"
+            f"bench process peak RSS {figures['peak_rss_mib']:.0f} MiB (raised {figures['rise_mib']:.0f} MiB by it)"
         )
     if arguments.json:
-        figures = {"rows": [asdict(row) for row in rows], "concurrent": concurrent, "imports": imports}
-        arguments.json.write_text(json.dumps(figures, indent=2))
+        figures = {"rows": [asdict(row) for row in rows], "concurrent": concurrent, "workers": workers}
+        arguments.json.write_text(json.dumps(figures | {"imports": imports}, indent=2))
     return 0
 
 

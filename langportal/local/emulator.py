@@ -22,6 +22,7 @@ import logging
 import os
 import pickle
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from joserfc.jwk import RSAKey
@@ -101,7 +102,9 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 class Emulator:
     """moto's server; `port` 0 takes a free one. A StrictConfig as `strict` turns strict
-    DynamoDB on; once started, the attribute `strict` is its middleware (`config`, `faults`)."""
+    DynamoDB on; once started, the attribute `strict` is its middleware (`config`, `faults`).
+    `middleware`, a function of the WSGI app, wraps it outside the one-at-a-time lock: it
+    sees each request as it arrives, before it waits its turn, and its whole answer."""
 
     def __init__(
         self,
@@ -110,12 +113,14 @@ class Emulator:
         state_file: Path | None = None,
         autosave: float = 60.0,
         strict: StrictConfig | None = None,
+        middleware: Callable | None = None,
     ):
         self.port = port
         self.state_file = state_file
         self.autosave = autosave
         self.strict_config = strict
         self.strict: StrictDynamoDB | None = None
+        self.middleware = middleware
         self._lock = threading.Lock()
         self._server = None
         self._thread: threading.Thread | None = None
@@ -140,6 +145,8 @@ class Emulator:
         if self.strict_config:
             app = self.strict = StrictDynamoDB(app, self.strict_config)
         app = OneAtATime(app, self._lock, on_arrival=self.strict.arrive if self.strict else None)
+        if self.middleware:
+            app = self.middleware(app)
         self._server = make_server("127.0.0.1", self.port, app, threaded=True, request_handler=MotoRequestHandler)
         self.port = self._server.server_port
         self._thread = threading.Thread(
