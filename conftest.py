@@ -27,11 +27,12 @@ from moto import mock_aws
 from rest_framework.test import APIClient
 
 from accounts import authentication, cognito
+from accounts.models import forget_users_seen
 from langportal.aws import client as aws_client
 from langportal.local import indexes, provision, transactions
 from langportal.local.emulator import Emulator
 from langportal.local.strict import StrictConfig
-from langportal.storage.dynamo import table_models, transaction_connection
+from langportal.storage.dynamo import dynamodb_clients, table_models, transaction_connection
 from vocabulary import services as vocabulary
 
 pytest_plugins = ["xapi.tests.fixtures"]  # xAPI clients, for the study records' statements too
@@ -55,6 +56,7 @@ def aws(settings, tmp_path):
         settings.COGNITO_JWKS_URL = f"{settings.COGNITO_ISSUER}/.well-known/jwks.json"
         yield pool
     authentication.forget_key_sets()
+    forget_users_seen()
 
 
 @pytest.fixture
@@ -237,8 +239,7 @@ class DynamoDBRoundTrips:
 @pytest.fixture
 def dynamodb_round_trips():
     trips = DynamoDBRoundTrips()
-    clients = {model._get_connection().connection.client for model in table_models()}
-    clients.add(transaction_connection().client)
+    clients = dynamodb_clients()
     for client in clients:
         client.meta.events.register("before-call.dynamodb", trips.began)
         client.meta.events.register("after-call.dynamodb", trips.ended)

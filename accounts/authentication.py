@@ -122,9 +122,10 @@ _key_sets_lock = threading.Lock()
 
 
 def forget_key_sets() -> None:
-    """Drop cached key sets (tests switch user pools)."""
+    """Drop cached key sets, and the tokens they checked (tests switch user pools)."""
     with _key_sets_lock:
         _key_sets.clear()
+    _checked_tokens.clear()
 
 
 def key_set() -> KeySet:
@@ -134,6 +135,11 @@ def key_set() -> KeySet:
         if url not in _key_sets:
             _key_sets[url] = KeySet(url, ttl=settings.COGNITO_JWKS_TTL, stale=settings.COGNITO_JWKS_STALE_SECONDS)
         return _key_sets[url]
+
+
+# Tokens whose signature and claims were checked, until they expire.
+CHECKED_TOKENS = 10_000
+_checked_tokens: dict[str, tuple[str, dict]] = {}  # token: (its key id, its claims)
 
 
 class CognitoTokenValidator(TokenValidator):
@@ -155,6 +161,21 @@ class CognitoTokenValidator(TokenValidator):
         return RSAAlgorithm.from_jwk(jwk) if jwk else None
 
     def validate(self, token):
+        """The claims of a token that holds. A token this process checked before is not
+        decoded and verified again (its signature cannot change) while it has not
+        expired and the key set still serves its key."""
+        known = _checked_tokens.get(token)
+        if known is not None:
+            kid, claims = known
+            if claims["exp"] + settings.COGNITO_CLOCK_LEEWAY > time.time() and key_set().get(kid) is not None:
+                return claims
+        claims = self._checked(token)
+        if len(_checked_tokens) >= CHECKED_TOKENS:
+            _checked_tokens.clear()  # rarely reached: a process sees a few thousand tokens an hour
+        _checked_tokens[token] = (jwt.get_unverified_header(token)["kid"], claims)
+        return claims
+
+    def _checked(self, token):
         public_key = self._get_public_key(token)
         if public_key is None:
             raise TokenError("No key found for this token.")

@@ -1,12 +1,11 @@
 """AI hint tables: the hint cache (request counters are langportal.ratelimit's)."""
 
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.models import Model
 
-from langportal.storage.dynamo import BaseMeta, table_name
+from langportal.storage.dynamo import BaseMeta, TableModel, table_name
 
 
-class HintCacheModel(Model):
+class HintCacheModel(TableModel):
     """A checked hint, under a hash of (word, context, provider, model, prompt version)."""
 
     class Meta(BaseMeta):

@@ -2,12 +2,11 @@
 layer's own tables are in langportal/storage/models.py)."""
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
-from langportal.storage.dynamo import BaseMeta, table_name
+from langportal.storage.dynamo import BaseMeta, TableModel, table_name
 
 
-class IdempotencyKeyModel(Model):
+class IdempotencyKeyModel(TableModel):
     """A client's Idempotency-Key (`<user id>#<key>`): what it asked and the answer it got,
     kept for a day (see langportal/idempotency.py)."""
 
@@ -20,7 +19,7 @@ class IdempotencyKeyModel(Model):
     expires_at = TTLAttribute()
 
 
-class RateCounterModel(Model):
+class RateCounterModel(TableModel):
     """How many requests one caller made in one window (see langportal/ratelimit.py)."""
 
     class Meta(BaseMeta):

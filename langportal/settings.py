@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "langportal.timing.ServerTimingMiddleware",  # first: it times all the rest
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.sessions.SessionMiddleware",
@@ -119,6 +120,9 @@ SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=False)
 # Health checks reach the instances over plain HTTP. Django matches the path without its
 # leading slash; \Z, because $ also matches before a final newline (/healthz%0A).
 SECURE_REDIRECT_EXEMPT = [r"^healthz\Z", r"^readyz\Z"]
+
+# Answers carry Server-Timing: the time spent waiting on DynamoDB, and the rest (make bench reads it).
+SERVER_TIMING = env.bool("SERVER_TIMING", default=False)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -8,12 +8,11 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
-from pynamodb.models import Model
 
-from langportal.storage.dynamo import BaseMeta, table_name
+from langportal.storage.dynamo import BaseMeta, TableModel, table_name
 
 
-class StudySessionModel(Model):
+class StudySessionModel(TableModel):
     """A student's study session; ids are ULIDs, so a student's sessions sort by start."""
 
     class Meta(BaseMeta):
@@ -31,7 +30,7 @@ class StudySessionModel(Model):
     correct_count = NumberAttribute(default=0)
 
 
-class ReviewModel(Model):
+class ReviewModel(TableModel):
     """One answer in a session; ids are ULIDs, so a session's reviews sort by time."""
 
     class Meta(BaseMeta):
@@ -56,7 +55,7 @@ class DueCardsIndex(GlobalSecondaryIndex):
     due = UnicodeAttribute(range_key=True)
 
 
-class WordStatModel(Model):
+class WordStatModel(TableModel):
     """How one student has done on one word, and their FSRS card for it."""
 
     class Meta(BaseMeta):
@@ -83,7 +82,7 @@ class StreakExpiryIndex(GlobalSecondaryIndex):
     streak_expires_at = UnicodeAttribute(range_key=True)
 
 
-class StudentModel(Model):
+class StudentModel(TableModel):
     """A student's totals and streak, kept up to date by every review."""
 
     class Meta(BaseMeta):
@@ -119,7 +118,7 @@ class MostMissedIndex(GlobalSecondaryIndex):
     wrong = NumberAttribute(range_key=True)
 
 
-class StatCounterModel(Model):
+class StatCounterModel(TableModel):
     """Review counters for the teachers' statistics, changed by every review.
 
     `day#<date>#<shard>`, `group#<id>#<shard>` and `word#<id>#<shard>` are spread over

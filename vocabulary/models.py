@@ -3,9 +3,8 @@ so no request reads these tables except by key."""
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from langportal.storage.dynamo import BaseMeta, table_name
+from langportal.storage.dynamo import BaseMeta, TableModel, table_name
 
 
 class ByJapaneseIndex(GlobalSecondaryIndex):
@@ -18,7 +17,7 @@ class ByJapaneseIndex(GlobalSecondaryIndex):
     japanese = UnicodeAttribute(hash_key=True)
 
 
-class WordModel(Model):
+class WordModel(TableModel):
     class Meta(BaseMeta):
         table_name = table_name("words")
 
@@ -42,7 +41,7 @@ class WordModel(Model):
     by_japanese = ByJapaneseIndex()
 
 
-class GroupModel(Model):
+class GroupModel(TableModel):
     class Meta(BaseMeta):
         table_name = table_name("groups")
 
@@ -54,7 +53,7 @@ class GroupModel(Model):
     revision = NumberAttribute(default=1)
 
 
-class AuditEventModel(Model):
+class AuditEventModel(TableModel):
     """One change a person made to a word or a group: who, what, when, before and after."""
 
     class Meta(BaseMeta):

@@ -7,12 +7,11 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
 )
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
-from pynamodb.models import Model
 
-from langportal.storage.dynamo import BaseMeta, table_name
+from langportal.storage.dynamo import BaseMeta, TableModel, table_name
 
 
-class StatementModel(Model):
+class StatementModel(TableModel):
     """Statements and what they are found by, in one table.
 
     A statement is the item (`statement#<id>`, `-`) holding it as stored. Each way it can
@@ -48,7 +47,7 @@ class DocumentsOfAgentIndex(GlobalSecondaryIndex):
     agent_key = UnicodeAttribute(hash_key=True)
 
 
-class DocumentModel(Model):
+class DocumentModel(TableModel):
     """A document of the state, activity profile or agent profile resources: the
     partition is what the document is about (`<resource>#<digest of activity, agent and
     registration>`), the sort key its id. Content past XAPI_DOCUMENT_INLINE_BYTES is in S3
@@ -74,7 +73,7 @@ class DocumentModel(Model):
     of_agent = DocumentsOfAgentIndex()
 
 
-class ActivityModel(Model):
+class ActivityModel(TableModel):
     """An activity's canonical definition, as the statements that defined it last gave it."""
 
     class Meta(BaseMeta):
@@ -85,7 +84,7 @@ class ActivityModel(Model):
     updated = UnicodeAttribute()
 
 
-class CredentialModel(Model):
+class CredentialModel(TableModel):
     """A Basic credential of an xAPI client: its key, a digest of its secret and its scopes."""
 
     class Meta(BaseMeta):

@@ -443,3 +443,31 @@ def test_token_whose_key_id_is_not_a_string_is_401(aws, settings, kid):
     signing_input = f"{part({'alg': 'RS256', 'typ': 'JWT', 'kid': kid})}.{part(claims(settings))}"
     signature = RSAAlgorithm(RSAAlgorithm.SHA256).sign(signing_input.encode(), pool_key())
     assert_unauthorized(get(f"{signing_input}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"))
+
+
+@pytest.fixture
+def decodes(monkeypatch) -> list[int]:
+    """One entry per token decoded and verified (jwt.decode)."""
+    made = []
+    original = jwt.decode
+    monkeypatch.setattr(
+        authentication.jwt, "decode", lambda *args, **kwargs: made.append(1) or original(*args, **kwargs)
+    )
+    return made
+
+
+def test_a_token_checked_once_is_not_decoded_again(make_tokens, decodes, db):
+    token = make_tokens("student").id_token
+    for _ in range(3):
+        assert get(token).status_code == 200
+    assert len(decodes) == 1
+
+
+def test_a_checked_token_is_refused_once_it_expires(aws, settings, decodes, db):
+    settings.COGNITO_CLOCK_LEEWAY = 0
+    expires = int(time.time()) + 2
+    token = sign(claims(settings, exp=expires))
+    assert get(token).status_code == 200
+    time.sleep(expires - time.time() + 0.5)
+    assert_unauthorized(get(token))
+    assert len(decodes) == 2  # checked again, and refused

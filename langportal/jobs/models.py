@@ -2,9 +2,8 @@
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from langportal.storage.dynamo import BaseMeta, table_name
+from langportal.storage.dynamo import BaseMeta, TableModel, table_name
 
 LISTING = "jobs"  # the one partition of the listing index: jobs are few, newest first
 
@@ -20,7 +19,7 @@ class RecentJobsIndex(GlobalSecondaryIndex):
     job_id = UnicodeAttribute(range_key=True)
 
 
-class JobModel(Model):
+class JobModel(TableModel):
     """One import, export or erasure: what it is, who started it and how far it got."""
 
     class Meta(BaseMeta):
@@ -47,7 +46,7 @@ class JobModel(Model):
     recent = RecentJobsIndex()
 
 
-class JobErrorModel(Model):
+class JobErrorModel(TableModel):
     """One rejected row of a job, for its error report; a rerun writes the same item."""
 
     class Meta(BaseMeta):

@@ -100,6 +100,13 @@ def write_atomically(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
+class KeepAliveRequestHandler(MotoRequestHandler):
+    """Keeps a client's connection open between its requests (HTTP/1.1), as AWS's
+    endpoints do: a new connection for every call cost the app about 0.7 ms a call."""
+
+    protocol_version = "HTTP/1.1"
+
+
 class Emulator:
     """moto's server; `port` 0 takes a free one. A StrictConfig as `strict` turns strict
     DynamoDB on; once started, the attribute `strict` is its middleware (`config`, `faults`).
@@ -147,7 +154,7 @@ class Emulator:
         app = OneAtATime(app, self._lock, on_arrival=self.strict.arrive if self.strict else None)
         if self.middleware:
             app = self.middleware(app)
-        self._server = make_server("127.0.0.1", self.port, app, threaded=True, request_handler=MotoRequestHandler)
+        self._server = make_server("127.0.0.1", self.port, app, threaded=True, request_handler=KeepAliveRequestHandler)
         self.port = self._server.server_port
         self._thread = threading.Thread(
             target=self._server.serve_forever,

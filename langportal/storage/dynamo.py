@@ -94,6 +94,22 @@ def dynamodb_errors() -> Iterator[None]:
         raise mapped from error
 
 
+class TableModel(Model):
+    """The base of every table model: all tables share one connection (one botocore
+    client; clients are thread-safe) where PynamoDB makes one a table. A client holds
+    about 5 MiB, and a web worker that had used every table held one for each."""
+
+    @classmethod
+    def _get_connection(cls):
+        table = super()._get_connection()
+        shared = transaction_connection()
+        if table.connection is not shared:
+            if table.table_name not in shared._tables:  # the table's schema, which its own had
+                shared.add_meta_table(table.connection.get_meta_table(table.table_name))
+            table.connection = shared
+        return table
+
+
 def table_models() -> list[type[Model]]:
     """Every PynamoDB model declared in an installed app's models module."""
     return [
@@ -106,6 +122,12 @@ def table_models() -> list[type[Model]]:
         and value.__module__ == app.models_module.__name__
         and getattr(value.Meta, "table_name", None)
     ]
+
+
+def dynamodb_clients() -> set:
+    """Every botocore DynamoDB client the app holds now (the tables share one, see
+    TableModel). For hooking botocore's events (timing, counting), never for calls."""
+    return {transaction_connection().client}
 
 
 # --- transactions --------------------------------------------------------------------

@@ -1,12 +1,11 @@
 """The storage layer's own tables: the nodes of ordered indexes and the id sequences."""
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
-from langportal.storage.dynamo import BaseMeta, table_name
+from langportal.storage.dynamo import BaseMeta, TableModel, table_name
 
 
-class OrderNodeModel(Model):
+class OrderNodeModel(TableModel):
     """One node of an ordered index (see langportal/storage/orderindex.py and docs/data-model.md).
 
     A leaf (level 0) holds sorted entries; a branch or a root above it lists its
@@ -27,7 +26,7 @@ class OrderNodeModel(Model):
     created_at = NumberAttribute(null=True)  # seconds since the epoch, on nodes other than the root
 
 
-class SequenceModel(Model):
+class SequenceModel(TableModel):
     """A named counter that hands out ids ("1", "2", ...) with atomic ADD."""
 
     class Meta(BaseMeta):

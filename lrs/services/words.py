@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 
@@ -39,6 +40,7 @@ def words_list_studied(*, user_id: str, **query) -> Page:
     counts. The words and the counts are read at once, both keyed by the page's ids: one
     round trip after the index's instead of two."""
     ids = vocabulary.word_ids_list(**query)
-    counts = _reads.submit(word_stats_for, user_id=user_id, word_ids=ids.items)
+    # In the request's context, so that what the request measures (Server-Timing) sees it.
+    counts = _reads.submit(contextvars.copy_context().run, word_stats_for, user_id=user_id, word_ids=ids.items)
     words = vocabulary.words_get(word_ids=ids.items)
     return replace(ids, items=_joined(words, counts.result()))
