@@ -1,5 +1,6 @@
 """Input checks and output shapes of the learning record store API (the spec's keys, plus more)."""
 
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rest_framework import serializers
@@ -65,14 +66,38 @@ class SessionOutput(serializers.Serializer):
     success_rate = serializers.SerializerMethodField()
 
     def get_end_time(self, session) -> str | None:
-        moment = session.ended_at or session.last_review_at
-        return serializers.DateTimeField().to_representation(moment) if moment else None
+        return iso_time(session.ended_at or session.last_review_at)
 
     def get_ended(self, session) -> bool:
         return session.ended_at is not None
 
     def get_success_rate(self, session) -> float:
         return success_rate(session.correct_count, session.review_items_count)
+
+    def to_representation(self, session) -> dict:
+        """The fields above, built at once: DRF's way, field by field, was most of a page
+        of sessions' own time (about 1.5 ms for 20). A test holds the two equal."""
+        return {
+            "id": session.id,
+            "user_id": session.user_id,
+            "group_id": session.group_id,
+            "group_name": session.group_name,
+            "activity": session.activity,
+            "start_time": iso_time(session.started_at),
+            "end_time": iso_time(session.ended_at or session.last_review_at),
+            "ended": session.ended_at is not None,
+            "review_items_count": session.review_items_count,
+            "correct_count": session.correct_count,
+            "success_rate": success_rate(session.correct_count, session.review_items_count),
+        }
+
+
+def iso_time(moment: datetime | None) -> str | None:
+    """A time as DRF's DateTimeField writes it: ISO 8601 in UTC, `Z` for +00:00."""
+    if moment is None:
+        return None
+    text = moment.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class SessionListOutput(serializers.Serializer):
@@ -103,6 +128,8 @@ class ReviewItemOutput(serializers.Serializer):
 class SessionDetailOutput(SessionOutput):
     reviews = ReviewItemOutput(many=True)
     next_cursor = serializers.CharField(allow_null=True)
+
+    to_representation = serializers.Serializer.to_representation  # its fields are more than a session's
 
 
 class WordStatOutput(serializers.Serializer):

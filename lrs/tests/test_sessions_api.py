@@ -1,8 +1,10 @@
 """Study sessions: start, list (the spec's shape, newest first, paged), detail, end; ownership."""
 
 import pytest
+from rest_framework import serializers
 
 from lrs import repositories as repo
+from lrs.serializers import SessionOutput
 
 SPEC_SESSION_KEYS = {"id", "group_name", "start_time", "end_time", "review_items_count", "success_rate"}
 
@@ -150,3 +152,17 @@ def test_ending_another_students_session_is_404(make_api, session, student_id, a
 def test_a_session_never_ended_keeps_end_time_empty_in_storage(student_id, session, review):
     review("1", True)
     assert repo.session_get(student_id, session["id"]).ended_at is None
+
+
+def test_a_session_is_written_as_its_fields_declare(student_api, session, review, student_id):
+    """SessionOutput builds its answer at once; DRF's field by field way must agree, for a
+    session just started, one with a review, and one ended."""
+    states = [repo.session_get(student_id, session["id"])]
+    assert review("1", True).status_code == 201
+    states.append(repo.session_get(student_id, session["id"]))
+    assert student_api.post(f"/api/study_sessions/{session['id']}/end").status_code == 200
+    states.append(repo.session_get(student_id, session["id"]))
+    for stored in states:
+        declared = serializers.Serializer.to_representation(SessionOutput(), stored)
+        assert SessionOutput(stored).data == declared
+        assert list(SessionOutput(stored).data) == list(declared)
