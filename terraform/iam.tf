@@ -327,6 +327,13 @@ data "aws_iam_policy_document" "jobs_lambda" {
     resources = ["${aws_s3_bucket.media.arn}/erasures/*"]
   }
 
+  # An erasure removes the content of a student's large xAPI documents, kept in S3.
+  statement {
+    sid       = "ErasureXapiDocuments"
+    actions   = ["s3:DeleteObject"]
+    resources = ["${aws_s3_bucket.media.arn}/xapi/documents/*"]
+  }
+
   statement {
     sid       = "ErasureScans"
     actions   = ["dynamodb:Scan"]

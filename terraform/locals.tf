@@ -57,8 +57,8 @@ locals {
   # The tables a run of a job uses: the jobs' own, those an import writes through the
   # vocabulary's services (words and groups, their order index, the id sequences, the
   # audit, the idempotency keys), and those an erasure empties of one student (the study
-  # records and the counters their reviews fed, the idempotency keys, the rate counters,
-  # the audit). A new kind of job adds the tables it needs.
+  # records and the counters their reviews fed, the xAPI statements and documents, the
+  # idempotency keys, the rate counters, the audit). A new kind of job adds the tables it needs.
   jobs_tables = [
     aws_dynamodb_table.audit,
     aws_dynamodb_table.groups,
@@ -74,6 +74,8 @@ locals {
     aws_dynamodb_table.study_sessions,
     aws_dynamodb_table.word_stats,
     aws_dynamodb_table.words,
+    aws_dynamodb_table.xapi_documents,
+    aws_dynamodb_table.xapi_statements,
   ]
 
   # The tables an erasure's plan scans for what names a user (their keys are no key of

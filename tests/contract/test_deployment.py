@@ -186,6 +186,7 @@ def test_the_jobs_lambda_may_do_what_an_erasure_does(words, make_caller, dynamod
     from lrs import services as lrs
     from lrs.jobs import erasure
     from vocabulary import services as vocabulary
+    from xapi.repositories import documents as xapi_documents
 
     student = make_caller("student-sub", username="aiko")
     key = Idempotency.of(user_id=student.sub, key="start-1", operation="session_start", arguments={})
@@ -206,3 +207,6 @@ def test_the_jobs_lambda_may_do_what_an_erasure_does(words, make_caller, dynamod
     files = policy_statements("jobs_lambda")["ErasureFiles"]
     assert set(files["actions"]) == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}
     assert files["resources"] == ["${aws_s3_bucket.media.arn}/erasures/*"]
+    documents = policy_statements("jobs_lambda")["ErasureXapiDocuments"]
+    assert documents["actions"] == ["s3:DeleteObject"]
+    assert documents["resources"] == [f"${{aws_s3_bucket.media.arn}}/{xapi_documents.PREFIX}*"]
