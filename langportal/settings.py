@@ -279,6 +279,9 @@ XAPI_STATEMENTS_LIMIT = env.int("XAPI_STATEMENTS_LIMIT", default=100)
 XAPI_MAX_BYTES = env.int("XAPI_MAX_BYTES", default=10 * 1024 * 1024)
 # A document larger than this is kept in S3, its item pointing at it.
 XAPI_DOCUMENT_INLINE_BYTES = env.int("XAPI_DOCUMENT_INLINE_BYTES", default=64 * 1024)
+# Origins whose pages may call /xapi/ from a browser (CORS), `*` for any: xAPI content
+# often runs in an LMS's or an H5P page. Empty: none.
+XAPI_CORS_ALLOWED_ORIGINS = env.list("XAPI_CORS_ALLOWED_ORIGINS", default=[])
 # Seconds a checked Basic credential is trusted before its record is read again (and so
 # how long a revoked one may still work on an instance that used it).
 XAPI_CREDENTIAL_CACHE_SECONDS = env.int("XAPI_CREDENTIAL_CACHE_SECONDS", default=30)

@@ -141,3 +141,27 @@ def test_attachments_that_do_not_match_their_statement_are_400_and_store_nothing
     body, content_type = multipart(with_attachment(b"the essay"), parts)
     assert xapi.post("statements", body, content_type=content_type).status_code == 400
     assert xapi.get("statements").json()["statements"] == []
+
+
+def test_a_browser_of_an_allowed_origin_may_call_the_store(xapi, settings):
+    settings.XAPI_CORS_ALLOWED_ORIGINS = ["https://lms.school.example"]
+    preflight = xapi.client.options(
+        "/xapi/statements",
+        HTTP_ORIGIN="https://lms.school.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+    )
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "https://lms.school.example"
+    assert "X-Experience-API-Version" in preflight["Access-Control-Allow-Headers"]
+    assert "POST" in preflight["Access-Control-Allow-Methods"]
+
+    answer = xapi.get("statements", origin="https://lms.school.example")
+    assert answer["Access-Control-Allow-Origin"] == "https://lms.school.example"
+    assert "X-Experience-API-Consistent-Through" in answer["Access-Control-Expose-Headers"]
+
+
+def test_a_browser_of_another_origin_is_not_let_in(xapi, settings):
+    settings.XAPI_CORS_ALLOWED_ORIGINS = ["https://lms.school.example"]
+    preflight = xapi.client.options("/xapi/statements", HTTP_ORIGIN="https://evil.example")
+    assert preflight.status_code == 204 and "Access-Control-Allow-Origin" not in preflight
+    assert "Access-Control-Allow-Origin" not in xapi.get("statements", origin="https://evil.example")

@@ -23,6 +23,7 @@ from langportal.api.errors import envelope
 from langportal.errors import DomainError, InvalidInput, PayloadTooLarge
 from xapi.services.access import Principal, cognito_principal
 from xapi.services.credentials import basic_principal
+from xapi.views.cors import cors_headers, preflight
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +169,11 @@ class XapiView(View):
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = preflight(request) if request.method == "OPTIONS" else self._answer(request)
+        cors_headers(request, response)
+        return response
+
+    def _answer(self, request: HttpRequest) -> HttpResponse:
         version, method = "2.0.0", request.method
         try:
             xapi = xapi_request(request, version_required=self.version_required)
