@@ -77,6 +77,8 @@ from vocabulary import lambdas, media, seeding, services
 from vocabulary import repositories as repo
 from vocabulary.documents import document_parse
 from vocabulary.seeding import starter_document
+from xapi.models import CredentialModel
+from xapi.services import credentials
 
 # === The admin: sign-in and sessions ================================================
 
@@ -783,3 +785,57 @@ def test_the_user_pool_offers_totp_and_runs_threat_protection():
     assert pool["software_token_mfa_configuration"][0]["enabled"] is True
     assert pool["user_pool_add_ons"][0]["advanced_security_mode"] == "${var.advanced_security_mode}"
     assert terraform_variable("advanced_security_mode")["default"] == "ENFORCED"
+
+
+# === The xAPI store =================================================================
+
+STATEMENT = {
+    "actor": {"mbox": "mailto:someone@example.com"},
+    "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+    "object": {"id": "http://example.com/activities/forged"},
+}
+
+
+@pytest.mark.parametrize("path", ["/api/study_sessions", "/xapi/statements"])
+def test_json_nested_deeper_than_the_parser_goes_is_400(student_api, xapi, path):
+    body = "[" * 50_000
+    if path.startswith("/xapi"):
+        answer = xapi.post("statements", body.encode())
+    else:
+        answer = student_api.generic("POST", path, body, content_type="application/json")
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] in ("parse_error", "invalid")
+
+
+def test_a_student_cannot_write_a_statement_as_someone_else(make_xapi_user, xapi):
+    student = make_xapi_user("aiko")
+    assert student.post("statements", STATEMENT).status_code == 403
+    assert (
+        student.put("statements", STATEMENT, {"statementId": "0c4d1e52-0000-4000-8000-00000000f00d"}).status_code == 403
+    )
+    assert xapi.get("statements").json()["statements"] == []
+
+
+def test_a_more_link_cannot_be_forged_or_used_by_another_credential(make_xapi_client, xapi):
+    for _ in range(3):
+        xapi.post("statements", STATEMENT)
+    more = xapi.get("statements", {"limit": 1}).json()["more"]
+    token = more.split("more=", 1)[1]
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert xapi.get("statements", {"more": forged}).status_code == 400
+    other = make_xapi_client("statements/read/mine", name="another tool")
+    assert other.client.get(more, **other._headers({})).status_code == 403
+
+
+def test_the_credentials_table_holds_no_secret(aws):
+    made = credentials.credential_create(name="tool", scopes=["all"], created_by="tests")
+    stored = [item.attribute_values for item in CredentialModel.scan()]
+    assert stored and made.secret not in json.dumps(stored, default=str)
+
+
+def test_a_body_past_the_limit_is_413_and_stores_nothing(xapi, settings):
+    settings.XAPI_MAX_BYTES = 2_000
+    answer = xapi.post("statements", [STATEMENT] * 30)
+    assert answer.status_code == 413
+    settings.XAPI_MAX_BYTES = 10_000_000
+    assert xapi.get("statements").json()["statements"] == []

@@ -215,8 +215,8 @@ def _is_json(content_type: str) -> bool:
 def _json_object(content: bytes, what: str) -> dict[str, Any]:
     try:
         value = json.loads(content)
-    except (ValueError, UnicodeDecodeError):
-        raise NotMergeable(f"{what} is application/json but not JSON.") from None
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise NotMergeable(f"{what} is application/json but not readable JSON.") from None
     if not isinstance(value, dict):
         raise NotMergeable(f"{what} is JSON but not an object; only objects are merged.")
     return value

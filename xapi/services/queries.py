@@ -37,7 +37,7 @@ from xapi.services.families import (
     family_key,
 )
 from xapi.services.statements import timestamp
-from xapi.services.validation import agent_checked, iri_checked, timestamp_parsed, uuid_checked
+from xapi.services.validation import agent_checked, iri_checked, json_parsed, timestamp_parsed, uuid_checked
 
 MORE_SALT = "xapi.statements.more"
 MORE_SECONDS = 24 * 3600  # how long a `more` link works
@@ -94,10 +94,7 @@ def query_parsed(params: Mapping[str, str], *, version: str) -> StatementQuery:
     chosen, attachments = options_parsed(params)
     agent = None
     if "agent" in params:
-        try:
-            agent = agent_checked(json.loads(params["agent"]), version=version)
-        except ValueError:
-            raise InvalidInput("agent is an Agent or Group as JSON.") from None
+        agent = agent_checked(json_parsed(params["agent"], "agent"), version=version)
     since, until = (_time(params, name) for name in ("since", "until"))
     return StatementQuery(
         agent=agent,

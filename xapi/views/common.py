@@ -23,6 +23,7 @@ from langportal.api.errors import envelope
 from langportal.errors import DomainError, InvalidInput, PayloadTooLarge
 from xapi.services.access import Principal, cognito_principal
 from xapi.services.credentials import basic_principal
+from xapi.services.validation import json_parsed
 from xapi.views.cors import cors_headers, preflight
 
 logger = logging.getLogger(__name__)
@@ -56,10 +57,7 @@ class XapiRequest:
         return self.headers.get(name.lower())
 
     def json_body(self) -> Any:
-        try:
-            return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError):
-            raise InvalidInput("The body is not JSON.") from None
+        return json_parsed(self.body, "The body")
 
 
 def version_of(value: str | None) -> str:

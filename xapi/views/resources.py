@@ -3,13 +3,11 @@ object of an Agent, and an Activity with its canonical definition."""
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpResponse
 
 from langportal.errors import InvalidInput
 from xapi.services import activities, agents
-from xapi.services.validation import agent_checked, iri_checked
+from xapi.services.validation import agent_checked, iri_checked, json_parsed
 from xapi.views.common import XapiRequest, XapiView, json_response
 
 VERSIONS = ["1.0.3", "2.0.0"]
@@ -43,7 +41,4 @@ def agent_parameter(request: XapiRequest, name: str = "agent", *, only: bool = T
         raise InvalidInput(f"This resource takes one parameter, {name}.")
     if name not in request.params:
         raise InvalidInput(f"The parameter {name} is required.")
-    try:
-        return agent_checked(json.loads(request.params[name]), version=request.version)
-    except ValueError:
-        raise InvalidInput(f"{name} is an Agent as JSON.") from None
+    return agent_checked(json_parsed(request.params[name], name), version=request.version)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from langportal.errors import InvalidInput
 from xapi.services import attachments, formats, queries, statements
 from xapi.services.attachments import Attachment
-from xapi.services.validation import uuid_checked
+from xapi.services.validation import json_parsed, uuid_checked
 from xapi.views.common import XapiRequest, XapiView, json_response
 from xapi.views.multipart import multipart_read, multipart_write
 
@@ -56,10 +56,7 @@ def _statements_body(request: XapiRequest) -> tuple[object, dict[str, Attachment
         return request.json_body(), {}
     if request.content_type == "multipart/mixed":
         document, parts = multipart_read(request.header("Content-Type"), request.body)
-        try:
-            return json.loads(document), parts
-        except (ValueError, UnicodeDecodeError):
-            raise InvalidInput("The statements part is not JSON.") from None
+        return json_parsed(document, "The statements part"), parts
     raise InvalidInput("Statements are sent as application/json, or multipart/mixed with attachments.")
 
 

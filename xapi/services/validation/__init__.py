@@ -5,6 +5,7 @@ ADL's LRS conformance suite; each check names the property it rejects ("actor.mb
 """
 
 from .errors import StatementInvalid
+from .json_text import json_parsed
 from .parameters import ParameterInvalid, agent_checked, iri_checked, timestamp_parsed, uuid_checked
 from .signatures import signature_checked
 from .statements import statement_checked, statements_checked
@@ -14,6 +15,7 @@ __all__ = [
     "StatementInvalid",
     "agent_checked",
     "iri_checked",
+    "json_parsed",
     "signature_checked",
     "statement_checked",
     "statements_checked",

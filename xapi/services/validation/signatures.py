@@ -45,7 +45,7 @@ def signature_checked(statement: dict[str, Any], jws: bytes) -> None:
         _check_against_certificate(jws, header["x5c"], algorithm, path)
     try:
         signed = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         invalid(path, "the JWS payload must be the statement in JSON")
     if not isinstance(signed, dict) or _comparable(signed) != _comparable(statement):
         invalid(path, "the JWS payload is not the statement that was signed")
