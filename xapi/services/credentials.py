@@ -62,9 +62,12 @@ def credential_create(*, name: str, scopes: list[str], created_by: str) -> NewCr
 
 
 def credential_revoke(key: str) -> None:
-    if repo.credential_get(key) is None:
+    """Refuse the credential from now on; revoking it again keeps when it first was."""
+    credential = repo.credential_get(key)
+    if credential is None:
         raise NotFound("No such credential.")
-    repo.credential_revoke(key, revoked=datetime.now(UTC).isoformat())
+    if credential.revoked is None:
+        repo.credential_revoke(key, revoked=datetime.now(UTC).isoformat())
     _checked.pop(key, None)
 
 
