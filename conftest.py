@@ -34,7 +34,8 @@ from langportal.local.strict import StrictConfig
 from langportal.storage.dynamo import table_models, transaction_connection
 from vocabulary import services as vocabulary
 
-pytest_plugins = ["xapi.tests.fixtures"]  # xAPI clients, for the study records' statements too
+# xAPI clients, for the study records' statements too; another LRS to forward statements to.
+pytest_plugins = ["xapi.tests.fixtures", "xapi.tests.target_lrs"]
 
 transactions.install()  # moto's decorators, like the local stack, undo a transaction item by item
 indexes.install()  # and read only the items a query's key matches
