@@ -153,7 +153,10 @@ class AdminSite(admin.AdminSite):
                     "app_label": "xapi",
                     "app_url": reverse("admin:xapi_credentials"),
                     "has_module_perms": True,
-                    "models": [_entry("Credentials", reverse("admin:xapi_credentials"))],
+                    "models": [
+                        _entry("Credentials", reverse("admin:xapi_credentials")),
+                        _entry("Forwarding", reverse("admin:xapi_forwarding"), reverse("admin:xapi_forwarding_add")),
+                    ],
                 }
             )
         apps = [app for app in ours if app_label in (None, app["app_label"])]

@@ -180,3 +180,16 @@ def voided_id(statement: dict[str, Any]) -> str | None:
     if statement["verb"]["id"] == VOIDED and target.get("objectType") == "StatementRef":
         return target["id"]
     return None
+
+
+def forwarding_state(rule: ForwardingRule) -> str:
+    """What a rule is doing, in a word: forwarding, retrying (after a failure), paused (by
+    an administrator), or stopped (the target refused, until it is resumed)."""
+    if not rule.enabled:
+        return "stopped" if rule.last_error else "paused"
+    return "retrying" if rule.retry_at else "forwarding"
+
+
+def cursor_time(rule: ForwardingRule) -> str | None:
+    """When the last statement the rule has got past was stored; None before its first."""
+    return rule.cursor.split("#", 1)[0] if rule.cursor else None
