@@ -31,6 +31,7 @@ import requests
 from django.conf import settings
 
 from langportal.errors import Unavailable
+from langportal.storage.retry import retrying
 from xapi import repositories as statements_repo
 from xapi.repositories import forwarding as repo
 from xapi.repositories.forwarding import CursorMoved, ForwardingRule
@@ -208,7 +209,7 @@ def _seconds(retry_after: str | None) -> float | None:
 def _advance(rule: ForwardingRule, read: str | None, cursor: str, forwarded: int) -> str | None:
     """Move the rule's cursor from `read`; None when another run moved it first."""
     try:
-        repo.forwarding_advance(rule.rule_id, read=read, cursor=cursor, forwarded=forwarded)
+        retrying(lambda: repo.forwarding_advance(rule.rule_id, read=read, cursor=cursor, forwarded=forwarded))
     except CursorMoved:
         now = repo.forwarding_get(rule.rule_id)
         if now is None or now.cursor != cursor:
@@ -232,11 +233,13 @@ def _failed(rule: ForwardingRule, failure: DeliveryFailed, *, read: str | None, 
         retry_at = timestamp(now + timedelta(seconds=max(retry_delay(failures), waited)))
     logger.warning("Forwarding %s to %s failed: %s", rule.rule_id, rule.endpoint, failure.message)
     with contextlib.suppress(CursorMoved):  # another run delivered meanwhile: this failure is past
-        repo.forwarding_failed(
-            rule.rule_id,
-            read=read,
-            error=failure.message,
-            failed_at=timestamp(now),
-            retry_at=retry_at,
-            failures=failures,
+        retrying(
+            lambda: repo.forwarding_failed(
+                rule.rule_id,
+                read=read,
+                error=failure.message,
+                failed_at=timestamp(now),
+                retry_at=retry_at,
+                failures=failures,
+            )
         )

@@ -21,6 +21,7 @@ from ulid import ULID
 
 from langportal.errors import Conflict, InvalidInput, NotFound
 from langportal.ids import is_ulid
+from langportal.storage.retry import retrying
 from xapi.repositories import forwarding as repo
 from xapi.repositories.forwarding import ForwardingRule
 from xapi.services.access import langportal_authority
@@ -76,13 +77,17 @@ def forwarding_create(
         created=datetime.now(UTC).isoformat(),
         created_by=created_by,
     )
+    retrying(lambda: _stored(rule))
+    return rule
+
+
+def _stored(rule: ForwardingRule) -> None:
     try:
         repo.forwarding_create(rule)
     except Conflict:
         # The id is new, so only this write can have taken it: its answer was lost.
         if repo.forwarding_get(rule.rule_id) != rule:
             raise
-    return rule
 
 
 def endpoint_checked(endpoint: str) -> str:
@@ -152,14 +157,14 @@ def forwarding_resume(rule_id: str) -> None:
 def _enable(rule_id: str, *, enabled: bool) -> None:
     forwarding_get(rule_id)
     try:
-        repo.forwarding_enable(rule_id, enabled=enabled)
+        retrying(lambda: repo.forwarding_enable(rule_id, enabled=enabled))
     except Conflict:
         raise ForwardingNotFound() from None  # deleted meanwhile
 
 
 def forwarding_delete(rule_id: str) -> None:
     forwarding_get(rule_id)
-    repo.forwarding_delete(rule_id)
+    retrying(lambda: repo.forwarding_delete(rule_id))
 
 
 def rule_matches(rule: ForwardingRule, statement: dict[str, Any]) -> bool:
