@@ -20,7 +20,9 @@ from langportal.jobs import periodic, queue, services  # noqa: E402
 from langportal.jobs.repositories import UNFINISHED  # noqa: E402
 
 MARGIN_SECONDS = 30  # left of an invocation for the last save and the next message
-PERIODIC_MARGIN_SECONDS = 10  # left of a periodic invocation when its tasks stop
+# Left of a periodic invocation when its tasks stop: a task checks its time between
+# requests, so a request begun just before may take this long yet (the forwarder's POST).
+PERIODIC_MARGIN_SECONDS = 25
 RETRY_DELAY_SECONDS = 10  # before a run that DynamoDB stopped goes on
 
 

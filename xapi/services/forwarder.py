@@ -211,8 +211,8 @@ def _advance(rule: ForwardingRule, read: str | None, cursor: str, forwarded: int
     try:
         retrying(lambda: repo.forwarding_advance(rule.rule_id, read=read, cursor=cursor, forwarded=forwarded))
     except CursorMoved:
-        now = repo.forwarding_get(rule.rule_id)
-        if now is None or now.cursor != cursor:
+        current = repo.forwarding_get(rule.rule_id)
+        if current is None or current.cursor != cursor:
             return None
         # Where we moved it: the update was made and its answer lost.
     return cursor
