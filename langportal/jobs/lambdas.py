@@ -49,4 +49,4 @@ def run_periodic(event, context) -> dict:
     """Run by an EventBridge schedule every minute: each periodic task once, within the
     invocation's time. A task that fails is logged; the next minute's run tries again."""
     seconds = context.get_remaining_time_in_millis() / 1000 - PERIODIC_MARGIN_SECONDS
-    return {name: str(done) for name, done in periodic.run_all(seconds=max(seconds, 0)).items()}
+    return periodic.run_all(seconds=max(seconds, 0))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
 
-Task = Callable[..., object]  # called as task(seconds=...): what it did, for the logs
+Task = Callable[..., object]  # called as task(seconds=...): what it did, as JSON can hold it
 
 _registry: dict[str, Task] = {}
 
