@@ -35,7 +35,8 @@ from langportal.local.strict import StrictConfig
 from langportal.storage.dynamo import dynamodb_clients, table_models, transaction_connection
 from vocabulary import services as vocabulary
 
-pytest_plugins = ["xapi.tests.fixtures"]  # xAPI clients, for the study records' statements too
+# xAPI clients, for the study records' statements too; another LRS to forward statements to.
+pytest_plugins = ["xapi.tests.fixtures", "xapi.tests.target_lrs"]
 
 transactions.install()  # moto's decorators, like the local stack, undo a transaction item by item
 indexes.install()  # and read only the items a query's key matches
@@ -85,16 +86,26 @@ def words(aws):
     return {"greetings": greetings, "food": food, "words": created}
 
 
+def _admin_signed_in(make_tokens, username: str, group: str):
+    from django.test import Client
+
+    make_tokens(username, group)
+    client = Client()
+    response = client.post("/admin/login/", {"username": username, "password": cognito._remembered()[username]})
+    assert response.status_code == 302, response.content
+    return client
+
+
 @pytest.fixture
 def teacher_browser(make_tokens, db):
     """A Django test client signed in to the admin as a teacher, through Cognito."""
-    from django.test import Client
+    return _admin_signed_in(make_tokens, "sensei", "teachers")
 
-    make_tokens("sensei", "teachers")
-    client = Client()
-    response = client.post("/admin/login/", {"username": "sensei", "password": cognito._remembered()["sensei"]})
-    assert response.status_code == 302, response.content
-    return client
+
+@pytest.fixture
+def admin_browser(make_tokens, db):
+    """A Django test client signed in to the admin as an administrator (Cognito's admins)."""
+    return _admin_signed_in(make_tokens, "root", "admins")
 
 
 @pytest.fixture

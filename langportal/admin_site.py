@@ -105,13 +105,15 @@ class AdminSite(admin.AdminSite):
         from langportal.jobs import admin as jobs_admin
         from lrs import admin as lrs_admin
         from vocabulary import admin as vocabulary_admin
+        from xapi import admin as xapi_admin
 
         sign_in = [
             path("login/code/", csrf_protect(never_cache(self.login_code)), name="login_code"),
             path("login/setup/", csrf_protect(never_cache(self.login_setup)), name="login_setup"),
         ]
         # Ours first: Django's list ends in a catch-all that answers 404.
-        return sign_in + vocabulary_admin.urls(self) + lrs_admin.urls(self) + jobs_admin.urls(self) + super().get_urls()
+        ours = vocabulary_admin.urls(self) + lrs_admin.urls(self) + jobs_admin.urls(self) + xapi_admin.urls(self)
+        return sign_in + ours + super().get_urls()
 
     def get_app_list(self, request, app_label=None):
         ours = [
@@ -144,5 +146,18 @@ class AdminSite(admin.AdminSite):
                 "models": [_entry("Imports, exports and erasures", reverse("admin:jobs"))],
             },
         ]
+        if request.user.is_superuser:  # the xAPI store's pages are for administrators only
+            ours.append(
+                {
+                    "name": "xAPI store",
+                    "app_label": "xapi",
+                    "app_url": reverse("admin:xapi_credentials"),
+                    "has_module_perms": True,
+                    "models": [
+                        _entry("Credentials", reverse("admin:xapi_credentials")),
+                        _entry("Forwarding", reverse("admin:xapi_forwarding"), reverse("admin:xapi_forwarding_add")),
+                    ],
+                }
+            )
         apps = [app for app in ours if app_label in (None, app["app_label"])]
         return apps + super().get_app_list(request, app_label)

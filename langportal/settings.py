@@ -285,3 +285,9 @@ XAPI_CORS_ALLOWED_ORIGINS = env.list("XAPI_CORS_ALLOWED_ORIGINS", default=[])
 # Seconds a checked Basic credential is trusted before its record is read again (and so
 # how long a revoked one may still work on an instance that used it).
 XAPI_CREDENTIAL_CACHE_SECONDS = env.int("XAPI_CREDENTIAL_CACHE_SECONDS", default=30)
+# Forwarding statements to other stores (xapi.services.forwarder): the connect and read
+# timeout of each POST, and the wait after failures in a row, doubling from the first to
+# the most.
+XAPI_FORWARDING_TIMEOUT_SECONDS = env.float("XAPI_FORWARDING_TIMEOUT_SECONDS", default=10.0)
+XAPI_FORWARDING_RETRY_SECONDS = env.int("XAPI_FORWARDING_RETRY_SECONDS", default=30)
+XAPI_FORWARDING_RETRY_MAX_SECONDS = env.int("XAPI_FORWARDING_RETRY_MAX_SECONDS", default=3600)

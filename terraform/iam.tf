@@ -50,6 +50,13 @@ data "aws_iam_policy_document" "app" {
     resources = [for table in local.erasure_scanned_tables : table.arn]
   }
 
+  # The admin's list of xAPI credentials reads their few dozen items whole.
+  statement {
+    sid       = "CredentialScans"
+    actions   = ["dynamodb:Scan"]
+    resources = [aws_dynamodb_table.xapi_credentials.arn]
+  }
+
   statement {
     sid       = "MediaObjects"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
@@ -285,12 +292,16 @@ resource "aws_iam_role" "jobs_lambda" {
 # writes exports under exports/ (each page as a part, read back into one file, then
 # deleted) and an erasure's plan under erasures/; and writes the job, its errors and what
 # an import or an erasure writes (local.jobs_tables), scanning what an erasure must scan.
-# It signs nothing: no secret key.
+# The periodic function runs with this role too: the forwarder reads statements and
+# their attachments, and moves its rules' cursors. Neither signs anything: no secret key.
 data "aws_iam_policy_document" "jobs_lambda" {
   statement {
-    sid       = "Logs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.main["jobs"].arn}:*"]
+    sid     = "Logs"
+    actions = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = [
+      "${aws_cloudwatch_log_group.main["jobs"].arn}:*",
+      "${aws_cloudwatch_log_group.main["periodic"].arn}:*",
+    ]
   }
 
   # Receive, delete and read the attributes: the event source mapping, with the role's
@@ -351,6 +362,13 @@ data "aws_iam_policy_document" "jobs_lambda" {
     sid       = "ExportMedia"
     actions   = ["s3:GetObject"]
     resources = ["${aws_s3_bucket.media.arn}/words/*"]
+  }
+
+  # A forwarded statement goes with the content of its attachments.
+  statement {
+    sid       = "ForwardedAttachments"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.media.arn}/xapi/attachments/*"]
   }
 
   # Without ListBucket, S3 answers 403 instead of 404 for an import file that is gone

@@ -14,17 +14,19 @@ locals {
 
   media_bucket = coalesce(var.media_bucket_name, "${var.name_prefix}media-${local.account_id}-${var.region}")
 
-  media_function_name   = "${var.name_prefix}process-media"
-  streaks_function_name = "${var.name_prefix}reset-streaks"
-  jobs_function_name    = "${var.name_prefix}run-jobs"
+  media_function_name    = "${var.name_prefix}process-media"
+  streaks_function_name  = "${var.name_prefix}reset-streaks"
+  jobs_function_name     = "${var.name_prefix}run-jobs"
+  periodic_function_name = "${var.name_prefix}run-periodic"
 
   # Every log group of the stack; the KMS key lets CloudWatch Logs use it for these only.
   log_groups = {
-    app     = "/${var.name_prefix}app/containers"
-    api     = "/aws/apigateway/${var.name_prefix}api"
-    media   = "/aws/lambda/${local.media_function_name}"
-    streaks = "/aws/lambda/${local.streaks_function_name}"
-    jobs    = "/aws/lambda/${local.jobs_function_name}"
+    app      = "/${var.name_prefix}app/containers"
+    api      = "/aws/apigateway/${var.name_prefix}api"
+    media    = "/aws/lambda/${local.media_function_name}"
+    streaks  = "/aws/lambda/${local.streaks_function_name}"
+    jobs     = "/aws/lambda/${local.jobs_function_name}"
+    periodic = "/aws/lambda/${local.periodic_function_name}"
   }
 
   secret_key_parameter_arn = "arn:${local.partition}:ssm:${var.region}:${local.account_id}:parameter/${trimprefix(var.secret_key_parameter, "/")}"
@@ -51,14 +53,17 @@ locals {
     aws_dynamodb_table.xapi_activities,
     aws_dynamodb_table.xapi_credentials,
     aws_dynamodb_table.xapi_documents,
+    aws_dynamodb_table.xapi_forwarding,
     aws_dynamodb_table.xapi_statements,
   ]
 
   # The tables a run of a job uses: the jobs' own, those an import writes through the
   # vocabulary's services (words and groups, their order index, the id sequences, the
   # audit, the idempotency keys), and those an erasure empties of one student (the study
-  # records and the counters their reviews fed, the xAPI statements and documents, the
-  # idempotency keys, the rate counters, the audit). A new kind of job adds the tables it needs.
+  # records and the counters their reviews fed, the xAPI statements and documents naming
+  # them, the idempotency keys, the rate counters, the audit); and those of the periodic
+  # tasks, which run with the same role: the forwarding rules, and the statements they
+  # forward. A new kind of job, or periodic task, adds the tables it needs.
   jobs_tables = [
     aws_dynamodb_table.audit,
     aws_dynamodb_table.groups,
@@ -75,6 +80,7 @@ locals {
     aws_dynamodb_table.word_stats,
     aws_dynamodb_table.words,
     aws_dynamodb_table.xapi_documents,
+    aws_dynamodb_table.xapi_forwarding,
     aws_dynamodb_table.xapi_statements,
   ]
 
@@ -122,5 +128,10 @@ locals {
     DYNAMODB_TABLE_PREFIX = var.name_prefix
     MEDIA_BUCKET          = aws_s3_bucket.media.id
     JOBS_QUEUE            = aws_sqs_queue.jobs.name
+  }
+  # The forwarder reads statements (DynamoDB) and their attachments (S3).
+  periodic_lambda_environment = {
+    DYNAMODB_TABLE_PREFIX = var.name_prefix
+    MEDIA_BUCKET          = aws_s3_bucket.media.id
   }
 }

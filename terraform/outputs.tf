@@ -54,11 +54,12 @@ output "autoscaling_group_name" {
 }
 
 output "lambda_functions" {
-  description = "Names of the media, streak and jobs Lambdas."
+  description = "Names of the media, streak, jobs and periodic Lambdas."
   value = {
     process_media = aws_lambda_function.process_media.function_name
     reset_streaks = aws_lambda_function.reset_streaks.function_name
     run_jobs      = aws_lambda_function.run_jobs.function_name
+    run_periodic  = aws_lambda_function.run_periodic.function_name
   }
 }
 

@@ -30,6 +30,15 @@ AI hints:
 
 Bedrock is a real local HTTP server reached by the app's botocore client.
 
+The xAPI store:
+- A teacher must not give a tool (or another store) access to the statements: only
+  administrators make credentials and forwarding rules.
+- A credential's secret must not be readable after the page that shows it once; a revoked
+  credential must be refused at once.
+- A forwarding target's secret must never be shown back, and must never cross the network
+  in clear (https only, but to this machine); a target that never answers must not hold
+  the forwarder past its timeout.
+
 The deployment:
 - Plain HTTP must never be served in production, whatever proxy headers a client forges:
   it is redirected to HTTPS, and a write sent over it is not performed. The one header
@@ -48,6 +57,7 @@ environment terraform gives the instances.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -78,7 +88,9 @@ from vocabulary import repositories as repo
 from vocabulary.documents import document_parse
 from vocabulary.seeding import starter_document
 from xapi.models import CredentialModel
-from xapi.services import credentials
+from xapi.repositories import forwarding as forwarding_repo
+from xapi.services import credentials, forwarder, forwarding
+from xapi.tests.target_lrs import a_statement
 
 # === The admin: sign-in and sessions ================================================
 
@@ -743,6 +755,58 @@ def test_a_redirect_never_leads_to_a_host_the_client_chose(production, client):
     assert "Location" not in response
 
 
+# --- the xAPI store ---------------------------------------------------------------------
+
+
+def test_a_teacher_gives_no_tool_and_no_store_access_to_the_statements(teacher_browser, target, aws):
+    made = teacher_browser.post("/admin/xapi/credentials/", {"name": "Mine", "scopes": ["all"]})
+    fields = {"name": "Mine", "endpoint": target.url, "target_key": "k", "target_secret": "s", "version": "2.0.0"}
+    forwarded = teacher_browser.post("/admin/xapi/forwarding/add/", fields)
+    assert made.status_code == forwarded.status_code == 403
+    assert credentials.credentials_list() == [] and forwarding.forwardings_list() == []
+
+
+def test_a_credentials_secret_is_shown_once_and_a_revoked_one_is_refused_at_once(admin_browser):
+    page = admin_browser.post("/admin/xapi/credentials/", {"name": "LMS", "scopes": ["all"]})
+    secret = page.content.decode().split('<code id="credential-secret">')[1].split("<")[0]
+    [made] = credentials.credentials_list()
+    assert "no-store" in page["Cache-Control"] and secret not in made.secret_digest
+    assert secret not in admin_browser.get("/admin/xapi/credentials/").content.decode()
+    basic = "Basic " + base64.b64encode(f"{made.key}:{secret}".encode()).decode()
+    statements = {"HTTP_AUTHORIZATION": basic, "HTTP_X_EXPERIENCE_API_VERSION": "2.0.0"}
+    assert Client().get("/xapi/statements", **statements).status_code == 200
+    admin_browser.post(f"/admin/xapi/credentials/{made.key}/revoke/")
+    assert Client().get("/xapi/statements", **statements).status_code == 401
+
+
+def test_a_forwarding_targets_secret_is_never_shown_back(admin_browser, make_rule, target):
+    rule = make_rule(target_secret="the-targets-secret")
+    again = admin_browser.post(
+        "/admin/xapi/forwarding/add/",
+        {"name": "", "endpoint": target.url, "target_key": "k", "target_secret": "another-secret", "version": "2.0.0"},
+    )
+    assert again.status_code == 400 and "another-secret" not in again.content.decode()
+    assert rule.target_secret not in admin_browser.get("/admin/xapi/forwarding/").content.decode()
+
+
+def test_statements_are_never_forwarded_in_clear_over_the_network(admin_browser, aws):
+    fields = {"name": "S", "endpoint": "http://lrs.school.example/xapi", "target_key": "k", "target_secret": "s"}
+    refused = admin_browser.post("/admin/xapi/forwarding/add/", {**fields, "version": "2.0.0"})
+    assert refused.status_code == 400 and "must use https://" in refused.content.decode()
+    assert forwarding.forwardings_list() == []
+
+
+def test_a_target_that_never_answers_holds_the_forwarder_no_longer_than_its_timeout(make_rule, store, target, settings):
+    settings.XAPI_FORWARDING_TIMEOUT_SECONDS = 0.3
+    rule = make_rule()
+    store(a_statement())
+    target.delay = 5
+    began = time.monotonic()
+    assert forwarder.forwarding_run(seconds=60) == {"forwarded": 0, "failed": 1}
+    assert time.monotonic() - began < 3
+    assert "ReadTimeout" in forwarding_repo.forwarding_get(rule.rule_id).last_error
+
+
 # --- the stack (terraform) ----------------------------------------------------------
 
 
@@ -760,7 +824,7 @@ def test_no_lambda_environment_holds_or_names_the_secret_key():
     locals_ = {
         name: value for module in TERRAFORM for block in module.get("locals", []) for name, value in block.items()
     }
-    assert len(functions) == 3
+    assert len(functions) == 4
     for function in functions.values():
         variables = function["environment"][0]["variables"]
         environment = locals_[variables.removeprefix("${local.").removesuffix("}")]

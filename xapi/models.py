@@ -3,6 +3,7 @@
 from pynamodb.attributes import (
     BinaryAttribute,
     BooleanAttribute,
+    NumberAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
@@ -97,3 +98,33 @@ class CredentialModel(TableModel):
     created = UnicodeAttribute()
     created_by = UnicodeAttribute()
     revoked = UnicodeAttribute(null=True)
+
+
+class ForwardingModel(TableModel):
+    """A rule forwarding statements to another LRS: where and as whom, which statements,
+    and how far it has got (`cursor`: the sort key of the last `all` index item looked at).
+    Every rule is in one partition (`kind` is "rule"), read whole by a query: an
+    administrator makes a few."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("xapi-forwarding")
+
+    kind = UnicodeAttribute(hash_key=True)
+    rule_id = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute()
+    endpoint = UnicodeAttribute()  # the target's xAPI base URL
+    target_key = UnicodeAttribute()
+    target_secret = UnicodeAttribute()  # sent with every batch, so kept as it is (docs/security.md)
+    version = UnicodeAttribute()
+    verbs = UnicodeSetAttribute(null=True)
+    activity_prefix = UnicodeAttribute(null=True)
+    langportal_only = BooleanAttribute()
+    enabled = BooleanAttribute()
+    created = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    cursor = UnicodeAttribute(null=True)
+    forwarded = NumberAttribute(default=0)
+    failures = NumberAttribute(default=0)  # in a row, for the backoff
+    last_error = UnicodeAttribute(null=True)
+    failed_at = UnicodeAttribute(null=True)
+    retry_at = UnicodeAttribute(null=True)

@@ -1,7 +1,8 @@
 """The local stack's jobs worker, started by `make run`: the jobs Lambda's own handler,
 fed from the same SQS queue, as AWS's event source mapping would. It polls without
 waiting on the queue: the local emulator serves one request at a time, and a long poll
-would hold every other request up for its whole wait.
+would hold every other request up for its whole wait. Between polls it runs the periodic
+tasks (langportal.jobs.periodic) every PERIODIC_SECONDS, as the schedule does on AWS.
 
     python -m langportal.jobs.worker
 """
@@ -15,11 +16,14 @@ import time
 from langportal import aws
 from langportal.jobs import (
     lambdas,  # first: it sets Django up
+    periodic,
     queue,
 )
 
 RUN_SECONDS = 14 * 60  # what a Lambda invocation is given (its limit is 15 minutes)
 POLL_SECONDS = 1.0  # between polls that found no message
+PERIODIC_SECONDS = 3.0  # between runs of the periodic tasks (a minute on AWS)
+PERIODIC_RUN_SECONDS = 20.0  # what one run of them is given, so that jobs wait little
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +56,22 @@ def poll_once() -> int:
     return len(messages)
 
 
+def periodic_when_due(due: float, *, now: float) -> float:
+    """Run the periodic tasks if they are due at `now`; returns when they are due next."""
+    if now < due:
+        return due
+    periodic.run_all(seconds=PERIODIC_RUN_SECONDS)
+    return now + PERIODIC_SECONDS
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="jobs worker: %(message)s")
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     logger.info("waiting for jobs on %s", queue.queue_url())
+    due = 0.0
     try:
         while True:
+            due = periodic_when_due(due, now=time.monotonic())
             if not poll_once():
                 time.sleep(POLL_SECONDS)
     except KeyboardInterrupt:

@@ -26,14 +26,19 @@ from lrs import repositories as lrs_repo
 from lrs import services as lrs
 from vocabulary import repositories as vocabulary_repo
 from vocabulary.tests import samples
+from xapi.tests.target_lrs import a_statement
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Imports the handler, then calls it with the event: what Lambda's Python runtime does.
+# Imports the handler, then calls it with the event and a context that gives the time
+# left (a minute): what Lambda's Python runtime does.
 INVOKE = """
 import importlib, json, sys
+class Context:
+    def get_remaining_time_in_millis(self):
+        return 60_000
 module, name = sys.argv[1].rsplit(".", 1)
-print(json.dumps(getattr(importlib.import_module(module), name)(json.loads(sys.argv[2]), None)))
+print(json.dumps(getattr(importlib.import_module(module), name)(json.loads(sys.argv[2]), Context())))
 """
 
 
@@ -117,6 +122,21 @@ def test_streak_lambda_resets_a_broken_streak_without_a_secret_key(invoke, words
 
     assert answer == {"reset": 1}
     assert lrs_repo.student_get("lapsed").current_streak == 0
+
+
+def test_periodic_lambda_forwards_statements_without_a_secret_key(invoke, make_rule, store, target, settings):
+    make_rule()
+    [sent] = store(a_statement())
+
+    answer = invoke(
+        "langportal.jobs.lambdas.run_periodic",
+        {"source": "aws.events", "detail-type": "Scheduled Event"},
+        DYNAMODB_TABLE_PREFIX=settings.DYNAMODB_TABLE_PREFIX,
+        MEDIA_BUCKET=settings.MEDIA_BUCKET,
+    )
+
+    assert answer == {"xapi_forwarding": {"forwarded": 1, "failed": 0}}
+    assert target.batches == [[sent]]
 
 
 def test_the_web_server_refuses_to_start_without_a_secret_key(settings):

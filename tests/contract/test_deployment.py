@@ -66,7 +66,7 @@ def test_every_table_matches_its_model():
 
 def test_every_lambda_handler_named_in_terraform_exists():
     functions = blocks("aws_lambda_function")
-    assert len(functions) == 3
+    assert len(functions) == 4
     for function in functions.values():
         config = function["image_config"]
         command = (config[0] if isinstance(config, list) else config)["command"]
@@ -210,3 +210,66 @@ def test_the_jobs_lambda_may_do_what_an_erasure_does(words, make_caller, dynamod
     documents = policy_statements("jobs_lambda")["ErasureXapiDocuments"]
     assert documents["actions"] == ["s3:DeleteObject"]
     assert documents["resources"] == [f"${{aws_s3_bucket.media.arn}}/{xapi_documents.PREFIX}*"]
+
+
+def test_an_eventbridge_schedule_runs_the_periodic_tasks_every_minute():
+    function = blocks("aws_lambda_function")["run_periodic"]
+    (command,) = function["image_config"][0]["command"]
+    assert command == "langportal.jobs.lambdas.run_periodic"
+    assert blocks("aws_cloudwatch_event_rule")["run_periodic"]["schedule_expression"] == "rate(1 minute)"
+    target = blocks("aws_cloudwatch_event_target")["run_periodic"]
+    assert target["arn"] == "${aws_lambda_function.run_periodic.arn}"
+    permission = blocks("aws_lambda_permission")["periodic_from_events"]
+    assert permission["principal"] == "events.amazonaws.com"
+    assert permission["source_arn"] == "${aws_cloudwatch_event_rule.run_periodic.arn}"
+    assert function["role"] == "${aws_iam_role.jobs_lambda.arn}"
+    logs = policy_statements("jobs_lambda")["Logs"]["resources"]
+    assert '${aws_cloudwatch_log_group.main["periodic"].arn}:*' in logs
+
+
+def test_the_periodic_lambda_may_do_what_the_forwarder_does(make_rule, store, target, dynamodb_requests):
+    """A forwarding run, with a statement carrying an attachment: every table it names is
+    one of the jobs' tables (the role the periodic function runs with), it scans none, and
+    it reads attachments where the role may."""
+    import hashlib
+    from datetime import UTC, datetime, timedelta
+
+    from xapi.services import forwarder, statements
+    from xapi.services.attachments import PREFIX, Attachment
+    from xapi.tests.target_lrs import TOOL, a_statement
+
+    make_rule()
+    content = b"a certificate"
+    sha2 = hashlib.sha256(content).hexdigest()
+    attachment = {"usageType": "https://example.com/c", "display": {"en": "c"}, "contentType": "text/plain"}
+    statements.statements_store(
+        [a_statement(attachments=[{**attachment, "length": len(content), "sha2": sha2}])],
+        principal=TOOL,
+        version="2.0.0",
+        parts={sha2: Attachment(sha2, "text/plain", content)},
+        now=datetime.now(UTC) - timedelta(seconds=5),
+    )
+    dynamodb_requests.sent.clear()
+    assert forwarder.forwarding_run(seconds=30) == {"forwarded": 1, "failed": 0}
+    by_table = {resource_name(model): dynamodb_requests.naming(model.Meta.table_name) for model in table_models()}
+    assert {table for table, operations in by_table.items() if operations} <= local_tables("jobs_tables")
+    assert not [table for table, operations in by_table.items() if "Scan" in operations]
+    assert policy_statements("jobs_lambda")["ForwardedAttachments"]["resources"] == [
+        f"${{aws_s3_bucket.media.arn}}/{PREFIX}*"
+    ]
+    assert (
+        "local.periodic_lambda_environment"
+        in blocks("aws_lambda_function")["run_periodic"]["environment"][0]["variables"]
+    )
+
+
+def test_the_app_may_scan_the_xapi_credentials_that_the_admin_lists(admin_browser, dynamodb_requests):
+    assert admin_browser.get("/admin/xapi/credentials/").status_code == 200
+    scanned = {
+        resource_name(model) for model in table_models() if "Scan" in dynamodb_requests.naming(model.Meta.table_name)
+    }
+    assert scanned == {"xapi_credentials"}
+    scans = policy_statements("app")["CredentialScans"]
+    assert scans["actions"] == ["dynamodb:Scan"] and scans["resources"] == [
+        "${aws_dynamodb_table.xapi_credentials.arn}"
+    ]

@@ -4,7 +4,7 @@ LRS, for Basic credentials; and students and teachers signed in with Cognito."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 
@@ -20,6 +20,17 @@ PROFILE = "profile"
 ALL_READ = "all/read"
 ALL = "all"
 SCOPES = (STATEMENTS_WRITE, STATEMENTS_READ, STATEMENTS_READ_MINE, STATE, DEFINE, PROFILE, ALL_READ, ALL)
+# What each scope lets a tool do, as the admin explains it.
+SCOPE_DESCRIPTIONS = {
+    STATEMENTS_WRITE: "store statements",
+    STATEMENTS_READ: "read every statement",
+    STATEMENTS_READ_MINE: "read the statements this credential stored",
+    STATE: "read and write state documents",
+    DEFINE: "define activities: the definitions in its statements become the canonical ones",
+    PROFILE: "read and write activity and agent profiles",
+    ALL_READ: "read everything: statements, documents, activities and agents",
+    ALL: "everything, reading and writing",
+}
 
 # What each scope grants beyond its own name; all/read also reads what every scope may.
 _GRANTS = {ALL: frozenset(SCOPES), STATEMENTS_READ: frozenset({STATEMENTS_READ_MINE})}
@@ -60,6 +71,19 @@ class Principal:
         """A student acts only as themselves."""
         if self.own_agent is not None and agent_ifi(agent) != agent_ifi(self.own_agent):
             raise PermissionDenied("You may only act as yourself.")
+
+
+class Administrator(Protocol):
+    """Who manages the store (accounts.models.User fits: its admins are superusers)."""
+
+    is_superuser: bool
+
+
+def require_administrator(caller: Administrator) -> None:
+    """Only administrators manage the store's credentials and forwarding: teachers read
+    statements, and give no one else access to them."""
+    if not caller.is_superuser:
+        raise PermissionDenied("Only administrators manage the xAPI store's credentials and forwarding.")
 
 
 def student_agent(sub: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ kept in S3 under its digest, once however many statements carry it."""
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -89,3 +90,19 @@ def attachments_read(sha2s: Iterable[str]) -> list[Attachment]:
             with answer["Body"] as body:
                 found.append(Attachment(sha2, answer.get("ContentType", "application/octet-stream"), body.read()))
     return found
+
+
+def multipart_write(document: bytes, attachments: Iterable[Attachment]) -> tuple[str, bytes]:
+    """A multipart/mixed body of a statements document and attachments (an answer, or a
+    batch forwarded to another store): its Content-Type and the body."""
+    boundary = secrets.token_hex(16)
+    chunks = [f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(), document, b"\r\n"]
+    for attachment in attachments:
+        chunks += [
+            f"--{boundary}\r\nContent-Type: {attachment.content_type}\r\n"
+            f"Content-Transfer-Encoding: binary\r\nX-Experience-API-Hash: {attachment.sha2}\r\n\r\n".encode(),
+            attachment.content,
+            b"\r\n",
+        ]
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return f'multipart/mixed; boundary="{boundary}"', b"".join(chunks)

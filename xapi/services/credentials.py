@@ -21,7 +21,8 @@ from typing import Any
 
 from django.conf import settings
 
-from langportal.errors import InvalidInput, NotFound
+from langportal.errors import Conflict, InvalidInput, NotFound
+from langportal.storage.retry import retrying
 from xapi.repositories import credentials as repo
 from xapi.repositories.credentials import Credential
 from xapi.services.access import SCOPES, Principal
@@ -57,14 +58,26 @@ def credential_create(*, name: str, scopes: list[str], created_by: str) -> NewCr
         created=datetime.now(UTC).isoformat(),
         created_by=created_by,
     )
-    repo.credential_create(credential)
+    retrying(lambda: _stored(credential))
     return NewCredential(credential, secret)
 
 
+def _stored(credential: Credential) -> None:
+    try:
+        repo.credential_create(credential)
+    except Conflict:
+        # The key is new, so only this write can have taken it: its answer was lost.
+        if repo.credential_get(credential.key) != credential:
+            raise
+
+
 def credential_revoke(key: str) -> None:
-    if repo.credential_get(key) is None:
+    """Refuse the credential from now on; revoking it again keeps when it first was."""
+    credential = repo.credential_get(key)
+    if credential is None:
         raise NotFound("No such credential.")
-    repo.credential_revoke(key, revoked=datetime.now(UTC).isoformat())
+    if credential.revoked is None:
+        retrying(lambda: repo.credential_revoke(key, revoked=datetime.now(UTC).isoformat()))
     _checked.pop(key, None)
 
 

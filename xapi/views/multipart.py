@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
-import secrets
-from collections.abc import Iterable
 
 from langportal.errors import InvalidInput
 from xapi.services.attachments import Attachment, part_checked
@@ -36,18 +34,3 @@ def multipart_read(content_type: str, body: bytes) -> tuple[bytes, dict[str, Att
         )
         attachments[attachment.sha2] = attachment
     return parts[0].get_payload(decode=True) or b"", attachments
-
-
-def multipart_write(document: bytes, attachments: Iterable[Attachment]) -> tuple[str, bytes]:
-    """A multipart/mixed answer: its Content-Type and body."""
-    boundary = secrets.token_hex(16)
-    chunks = [f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode(), document, b"\r\n"]
-    for attachment in attachments:
-        chunks += [
-            f"--{boundary}\r\nContent-Type: {attachment.content_type}\r\n"
-            f"Content-Transfer-Encoding: binary\r\nX-Experience-API-Hash: {attachment.sha2}\r\n\r\n".encode(),
-            attachment.content,
-            b"\r\n",
-        ]
-    chunks.append(f"--{boundary}--\r\n".encode())
-    return f'multipart/mixed; boundary="{boundary}"', b"".join(chunks)

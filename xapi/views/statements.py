@@ -16,7 +16,7 @@ from xapi.services import attachments, formats, queries, statements
 from xapi.services.attachments import Attachment
 from xapi.services.validation import json_parsed, uuid_checked
 from xapi.views.common import XapiRequest, XapiView, json_response
-from xapi.views.multipart import multipart_read, multipart_write
+from xapi.views.multipart import multipart_read
 
 CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
 
@@ -95,7 +95,7 @@ def _answer(document: dict, sha2s: list[str] | None, *, last_modified: str | Non
     if sha2s is None:
         response = json_response(document)
     else:
-        content_type, body = multipart_write(
+        content_type, body = attachments.multipart_write(
             json.dumps(document, ensure_ascii=False).encode(), attachments.attachments_read(sha2s)
         )
         response = HttpResponse(body, content_type=content_type)
