@@ -1,11 +1,10 @@
 """Input checks and output shapes of the learning record store API (the spec's keys, plus more)."""
 
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rest_framework import serializers
 
-from langportal.api.fields import IdField, StrictCharField
+from langportal.api.fields import IdField, StrictCharField, iso_time
 from lrs.services import success_rate
 
 ACTIVITIES = ("flashcards", "quiz", "typing", "listening", "matching", "reading")
@@ -90,14 +89,6 @@ class SessionOutput(serializers.Serializer):
             "correct_count": session.correct_count,
             "success_rate": success_rate(session.correct_count, session.review_items_count),
         }
-
-
-def iso_time(moment: datetime | None) -> str | None:
-    """A time as DRF's DateTimeField writes it: ISO 8601 in UTC, `Z` for +00:00."""
-    if moment is None:
-        return None
-    text = moment.astimezone(UTC).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class SessionListOutput(serializers.Serializer):

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from langportal.api.fields import IdField, StrictCharField
+from langportal.api.fields import IdField, StrictCharField, iso_time
 from langportal.api.pagination import PageQuery, page_serializer
 from vocabulary import japanese as ja
 from vocabulary import services
@@ -138,6 +138,28 @@ class WordOutput(serializers.Serializer):
 
     def get_wrong_count(self, word) -> int:
         return getattr(word, "wrong_count", 0)
+
+    def to_representation(self, word) -> dict:
+        """The fields above, built at once: DRF's way, field by field, was most of a page
+        of words' own time (about 1.5 ms for 20). A test holds the two equal."""
+        return {
+            "id": word.id,
+            "japanese": word.japanese,
+            "kana": word.kana,
+            "romaji": word.romaji,
+            "english": word.english,
+            "part_of_speech": word.part_of_speech,
+            "group_ids": self.get_group_ids(word),
+            "media_url": self.get_media_url(word),
+            "audio_url": self.get_audio_url(word),
+            "image_url": self.get_image_url(word),
+            "audio": self.get_audio(word),
+            "image": self.get_image(word),
+            "created_at": iso_time(word.created_at),
+            "updated_at": iso_time(word.updated_at),
+            "correct_count": self.get_correct_count(word),
+            "wrong_count": self.get_wrong_count(word),
+        }
 
 
 WordPage = page_serializer(WordOutput, "WordPage")

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from rest_framework import serializers
 
 from langportal.ids import ID_PATTERN
@@ -26,3 +28,11 @@ class IdField(serializers.RegexField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+def iso_time(moment: datetime | None) -> str | None:
+    """A time as DRF's DateTimeField writes it: ISO 8601 in UTC, `Z` for +00:00."""
+    if moment is None:
+        return None
+    text = moment.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text

@@ -1,9 +1,14 @@
 """GET/POST /api/words and /api/words/{id}: the spec's shape, paging, sorting, rules."""
 
-import pytest
+from dataclasses import replace
 
+import pytest
+from rest_framework import serializers
+
+from lrs.services.words import StudiedWord
 from vocabulary import repositories as repo
 from vocabulary import services
+from vocabulary.serializers import WordOutput
 
 SPEC_WORD_KEYS = {"id", "japanese", "romaji", "english", "media_url"}
 SPEC_PAGINATION = {"current_page", "total_pages", "total_items", "items_per_page"}
@@ -331,3 +336,16 @@ def test_saving_without_changes_writes_nothing(teacher_api, words):
     assert teacher_api.put("/api/words/5", same, format="json").status_code == 200
     assert repo.word_get("5").revision == 1
     assert services.word_history(word_id="5") == []
+
+
+def test_a_word_is_written_as_its_fields_declare(words):
+    """WordOutput builds its answer at once; DRF's field by field way must agree, for a
+    word without media or counts and one with both."""
+    plain = services.word_get(word_id="1")
+    media = {"audio_key": "media/1/a.mp3", "audio_format": "mp3", "audio_duration": 1.25}
+    media |= {"image_key": "media/1/i.png", "image_width": 640, "image_height": 480, "thumbnail_key": "media/1/t.png"}
+    studied = StudiedWord(**{**vars(replace(plain, **media)), "correct_count": 3, "wrong_count": 1})
+    for word in (plain, studied):
+        declared = serializers.Serializer.to_representation(WordOutput(), word)
+        assert WordOutput(word).data == declared
+        assert list(WordOutput(word).data) == list(declared)
