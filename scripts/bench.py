@@ -26,7 +26,6 @@ import os
 import re
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -71,7 +70,7 @@ from accounts import cognito  # noqa: E402
 from langportal import progress  # noqa: E402
 from langportal.local import provision  # noqa: E402
 from langportal.local.emulator import Emulator  # noqa: E402
-from langportal.local.runner import stop, wait_until_up  # noqa: E402
+from langportal.local.runner import free_port, stop, wait_until_up  # noqa: E402
 from vocabulary import services as vocabulary  # noqa: E402
 from vocabulary.documents import document_parse  # noqa: E402
 from vocabulary.synthetic import synthetic_document  # noqa: E402
@@ -179,12 +178,6 @@ class Row:
     def p95(self) -> float:
         ordered = sorted(self.milliseconds)
         return ordered[math.ceil(0.95 * len(ordered)) - 1]  # nearest rank: a time one request took
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def descendants(parent: int) -> list[int]:

@@ -19,14 +19,15 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from langportal.local.runner import clean_environment, free_port, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITE = Path(os.environ.get("XAPI_CONFORMANCE_SUITE", ROOT.parent / "shared" / "xapi-conformance"))
@@ -45,20 +46,6 @@ DISPUTED = {
         'should fail when Statement PUT without header "X-Experience-API-Version"',
     },
 }
-
-# Only the settings the stack makes for itself: none of this shell's.
-CONFIGURATION_PREFIXES = ("ADMIN_", "AWS_", "COGNITO_", "DJANGO_", "DYNAMODB_", "MEDIA_", "LANGPORTAL_", "LOCAL_")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def clean_environment(**overrides: str) -> dict[str, str]:
-    kept = {key: value for key, value in os.environ.items() if not key.startswith(CONFIGURATION_PREFIXES)}
-    return {**kept, **overrides}
 
 
 def suite_ready(source: Path) -> Path:
@@ -102,12 +89,8 @@ class LocalStack:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        if self.process:
+            stop(self.process)
 
     def credential(self) -> tuple[str, str]:
         """A new credential with every scope: its key and secret."""

@@ -67,6 +67,34 @@ def port_free(port: int) -> bool:
     return True
 
 
+def free_port() -> int:
+    """A loopback port no one listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# The settings a local stack makes for itself (local.env): a stack started from a shell or
+# a test gets none of the caller's, which would point it at another stack or account.
+CONFIGURATION_PREFIXES = (
+    "ADMIN_",
+    "AWS_",
+    "COGNITO_",
+    "DJANGO_",
+    "DYNAMODB_",
+    "MEDIA_",
+    "LANGPORTAL_",
+    "LOCAL_",
+    "DATABASE_URL",
+)
+
+
+def clean_environment(**overrides: str) -> dict[str, str]:
+    """This process's environment without the settings a local stack makes, plus `overrides`."""
+    kept = {key: value for key, value in os.environ.items() if not key.startswith(CONFIGURATION_PREFIXES)}
+    return {**kept, **overrides}
+
+
 def local_environment(data_dir: Path, aws_port: int) -> dict[str, str]:
     """The settings every local process shares; the secret key is made once and kept."""
     env_file = data_dir / "local.env"

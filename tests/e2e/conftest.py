@@ -7,7 +7,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ import boto3
 import pytest
 import requests
 
-from langportal.local.runner import read_env_file
+from langportal.local.runner import clean_environment, free_port, read_env_file
 from vocabulary.seeding import starter_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,31 +45,6 @@ STRICT = (
 # What the app is given to work with such a table: four attempts per request (one more
 # than the default), and clients told to come back after a second.
 STRICT_APP_SETTINGS = {"LOCAL_AWS_STRICT": STRICT, "AWS_MAX_ATTEMPTS": "4", "AWS_RETRY_AFTER": "1"}
-
-
-CONFIGURATION_PREFIXES = (
-    "ADMIN_",
-    "AWS_",
-    "COGNITO_",
-    "DJANGO_",
-    "DYNAMODB_",
-    "MEDIA_",
-    "LANGPORTAL_",
-    "LOCAL_",
-    "DATABASE_URL",
-)
-
-
-def clean_environment(**overrides: str) -> dict[str, str]:
-    """This process's environment without the settings the test settings put there."""
-    kept = {key: value for key, value in os.environ.items() if not key.startswith(CONFIGURATION_PREFIXES)}
-    return {**kept, **overrides}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
