@@ -119,6 +119,28 @@ def test_job_resets_only_broken_streaks_and_is_idempotent(vocabulary_words, stud
     assert repo.student_get("keen").longest_streak == 2
 
 
+def test_job_looks_back_a_week_for_streaks_that_broke(vocabulary_words, study):
+    study("lapsed", MONDAY)  # breaks at Wednesday 00:00
+    a_week_on = MONDAY + timedelta(days=2 + services.STREAK_LOOKBACK_DAYS)
+    assert services.streaks_reset(now=a_week_on) == 1
+    assert repo.student_get("lapsed").current_streak == 0
+
+
+def test_job_resets_a_streak_at_the_instant_it_breaks(vocabulary_words, study, make_caller):
+    study("lapsed", MONDAY)
+    breaks = datetime.fromisoformat(repo.student_get("lapsed").streak_expires_at)
+    assert services.progress_get(caller=make_caller("lapsed"), user_id="lapsed", now=breaks).current_streak == 0
+    assert services.streaks_reset(now=breaks) == 1
+
+
+def test_job_leaves_a_streak_that_breaks_later_today(vocabulary_words, study, make_caller):
+    study("tokyo", MONDAY, time_zone="Asia/Tokyo")  # Monday 19:00 there: breaks Wednesday 00:00, Tuesday 15:00 UTC
+    tuesday = MONDAY + timedelta(days=1)
+    assert services.streaks_reset(now=tuesday) == 0
+    assert services.progress_get(caller=make_caller("tokyo"), user_id="tokyo", now=tuesday).current_streak == 1
+    assert services.streaks_reset(now=tuesday + timedelta(hours=5)) == 1
+
+
 def test_job_reads_only_expiring_streaks(vocabulary_words, dynamodb_reads, study):
     for number in range(5):
         study(f"student-{number}", MONDAY)
@@ -135,6 +157,14 @@ def test_job_leaves_a_streak_renewed_meanwhile(vocabulary_words, study):
     expired = repo.streaks_expiring("2026-11-25", until="2026-11-26T00:00:00Z")
     study("u", MONDAY + timedelta(days=1))  # renewed after the job read it
     assert repo.streak_reset(*expired[0]) is False
+    assert repo.student_get("u").current_streak == 2
+
+
+def test_job_counts_only_the_streaks_it_reset(vocabulary_words, study, meanwhile):
+    study("u", MONDAY)  # breaks at Wednesday 00:00
+    midnight = datetime(2026, 11, 25, tzinfo=UTC)
+    meanwhile(repo, "streak_reset", lambda: study("u", midnight - timedelta(seconds=10)))  # renewed in time
+    assert services.streaks_reset(now=midnight + timedelta(seconds=30)) == 0
     assert repo.student_get("u").current_streak == 2
 
 
