@@ -86,6 +86,15 @@ def test_progress_after_some_study(student_api, student_id, vocabulary_words, st
     assert body["last_session"]["review_items_count"] == 1
 
 
+def test_progress_counts_answers_right_answers_and_words_apart(student_api, student_id, review, session):
+    review("1", True)
+    review("1", False)
+    review("2", True)
+    body = student_api.get(f"/api/progress/{student_id}").json()
+    counts = ("reviews_count", "correct_count", "words_studied", "success_rate")
+    assert [body[count] for count in counts] == [3, 2, 2, 66.7]
+
+
 def test_progress_of_a_student_who_never_studied(student_api, student_id, vocabulary_words):
     body = student_api.get(f"/api/progress/{student_id}").json()
     assert (body["last_session"], body["sessions_count"], body["success_rate"], body["current_streak"]) == (
@@ -96,11 +105,36 @@ def test_progress_of_a_student_who_never_studied(student_api, student_id, vocabu
     )
 
 
+def test_a_students_time_zone_is_kept_and_their_days_counted_in_it(vocabulary_words, study, make_caller):
+    study("u", MONDAY, time_zone="Asia/Tokyo")  # Monday 19:00 in Tokyo
+    tuesday_in_tokyo = MONDAY + timedelta(hours=6)  # Tuesday 01:00 there, still Monday in UTC
+    study("u", tuesday_in_tokyo)  # a session started without naming a time zone
+    progress = services.progress_get(caller=make_caller("u"), user_id="u", now=tuesday_in_tokyo)
+    assert (progress.time_zone, progress.current_streak) == ("Asia/Tokyo", 2)
+
+
 def test_word_statistics_are_listed(student_api, student_id, review, session):
     review("2", False)
     review("2", True)
     body = student_api.get(f"/api/progress/{student_id}/words").json()
     assert [(item["word_id"], item["correct_count"], item["wrong_count"]) for item in body["words"]] == [("2", 1, 1)]
+
+
+def test_cards_come_due_as_they_were_answered_least_remembered_first(vocabulary_words, make_caller):
+    caller = make_caller("u")
+    session = services.session_start(caller=caller, group_id=vocabulary_words.id, activity="quiz", now=MONDAY)
+    for minute, (word_id, correct) in enumerate([("1", True), ("1", True), ("2", True), ("3", False)]):
+        when = MONDAY + timedelta(minutes=minute)
+        services.review_record(caller=caller, session_id=session.id, word_id=word_id, correct=correct, now=when)
+
+    def due(now: datetime) -> list[str]:
+        return [card.word_id for card in services.cards_due(user_id=caller.sub, now=now)]
+
+    assert due(MONDAY + timedelta(minutes=5)) == ["3"]  # a wrong answer comes back within minutes
+    assert due(MONDAY + timedelta(days=1)) == ["3", "2"]  # right twice, word 1 waits longer
+    assert due(MONDAY + timedelta(days=30)) == ["3", "2", "1"]
+    wrong = services.cards_due(user_id=caller.sub, now=MONDAY + timedelta(days=30))[0]
+    assert due(wrong.due) == ["3"]  # due at the second it falls due
 
 
 # --- the streak job ------------------------------------------------------------------
