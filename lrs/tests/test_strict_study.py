@@ -92,6 +92,18 @@ def test_a_streak_reset_whose_answer_is_lost_is_counted_once(vocabulary_words, s
     assert strict_dynamodb.faults["lost"] == 1
 
 
+def test_a_card_answered_a_moment_ago_is_not_due_under_stale_reads(vocabulary_words, strict_dynamodb, make_caller):
+    caller, monday = make_caller("u-due"), datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    session = services.session_start(caller=caller, group_id=vocabulary_words.id, activity="quiz", now=monday)
+    services.review_record(caller=caller, session_id=session.id, word_id="1", correct=False, now=monday)
+    later = monday + timedelta(minutes=5)
+    assert [card.word_id for card in services.cards_due(user_id=caller.sub, now=later)] == ["1"]
+    strict_dynamodb.configure(lag_ms=1000, stale=Fault(1.0))
+    services.review_record(caller=caller, session_id=session.id, word_id="1", correct=True, now=later)
+    assert services.cards_due(user_id=caller.sub, now=later) == []
+    assert strict_dynamodb.faults["stale"] > 0
+
+
 @pytest.mark.parametrize(
     "path",
     [
