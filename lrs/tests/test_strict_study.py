@@ -26,6 +26,21 @@ def test_a_review_right_after_starting_a_session_finds_it(student_api, vocabular
         assert answer.status_code == 201, answer.content
 
 
+def test_a_student_sees_what_they_just_did_under_stale_reads(student_api, session, student_id, strict_dynamodb):
+    """Sessions, reviews and word statistics are listed by consistent queries."""
+    strict_dynamodb.configure(lag_ms=1000, stale=Fault(1.0))
+    newer = student_api.post("/api/study_sessions", {"group_id": "1", "activity": "quiz"}, format="json").json()
+    answered = student_api.post(
+        f"/api/study_sessions/{newer['id']}/review", {"word_id": "2", "correct": False}, format="json"
+    ).json()
+    sessions = student_api.get(f"/api/study_sessions/{student_id}").json()["study_sessions"]
+    assert [(item["id"], item["review_items_count"]) for item in sessions] == [(newer["id"], 1), (session["id"], 0)]
+    reviews = student_api.get(f"/api/study_sessions/{student_id}/{newer['id']}").json()["reviews"]
+    assert [item["id"] for item in reviews] == [answered["review_id"]]
+    stats = student_api.get(f"/api/progress/{student_id}/words").json()["words"]
+    assert [(item["word_id"], item["wrong_count"]) for item in stats] == [("2", 1)]
+
+
 def test_a_repeated_review_answers_the_first_body_under_stale_reads(review, session, student_id, strict_dynamodb):
     strict_dynamodb.configure(lag_ms=1000, stale=Fault(1.0))
     first = review("2", False, key="again-1")
