@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.management import call_command
 
+from langportal.errors import PermissionDenied
 from lrs import lambdas, services
 from lrs import repositories as repo
 from lrs.repositories import Student
@@ -237,6 +238,13 @@ def test_teacher_resets_one_students_history(teacher_api, student_api, student_i
 def test_students_cannot_reset_anything(student_api, student_id, review, api_error):
     review("1", True)
     api_error(student_api.post(f"/api/progress/{student_id}/reset"), 403, "permission_denied")
+    assert repo.student_get(student_id).reviews_count == 1
+
+
+def test_the_reset_service_refuses_a_student_even_their_own(student_id, review, make_caller):
+    review("1", True)
+    with pytest.raises(PermissionDenied):
+        services.history_reset(caller=make_caller(student_id), user_id=student_id)
     assert repo.student_get(student_id).reviews_count == 1
 
 
