@@ -125,6 +125,20 @@ def test_a_groups_history_is_every_students_sessions_of_that_group(
     assert exported in (of_aiko + of_ben, of_ben + of_aiko)  # student after student, in Cognito's order
 
 
+def test_an_export_is_named_after_the_students_username(history_export, study, make_tokens):
+    study("aiko", [("1", True)])
+    started = history_export.start(user_id=user_of(make_tokens, "aiko"))
+    assert "<strong>History aiko</strong>" in history_export.client.get(started["Location"]).content.decode()
+
+
+def test_a_history_is_counted_by_its_reviews(study, make_tokens, vocabulary_words):
+    """The count sizes an export's progress: a student's reviews, or a group's."""
+    study("aiko", [("1", True), ("2", False)])
+    study("ben", [("3", True)])
+    assert services.history_count(user_id=user_of(make_tokens, "aiko")) == 2
+    assert services.history_count(group_id=vocabulary_words.id) == 3
+
+
 def test_csv_cells_that_start_like_formulas_are_quoted(history_export, study, make_tokens, vocabulary_words):
     equal = vocabulary.word_create(japanese="等しい", english="=1+1", group_ids=[vocabulary_words.id])
     study("aiko", [(equal.id, True)])
