@@ -170,6 +170,26 @@ def test_a_history_is_read_by_key_queries_only(study, make_tokens, vocabulary_wo
     assert "Scan" not in dynamodb_reads.calls and "Query" in dynamodb_reads.calls
 
 
+def test_a_groups_history_reads_nothing_of_students_who_never_studied_it(
+    study, make_tokens, vocabulary_words, dynamodb_reads
+):
+    """Only the students whose totals name the group have their sessions read."""
+    food = vocabulary.group_create(name="Food")
+    water = vocabulary.word_create(japanese="水", english="water", group_ids=[food.id])
+    study("aiko", [("1", True)])
+    study("chika", [(water.id, True)], group_id=food.id)
+
+    def items_read() -> int:
+        dynamodb_reads.items = 0
+        list(services.history_pages(group_id=vocabulary_words.id, size=10))
+        return dynamodb_reads.items
+
+    before = items_read()
+    for _ in range(3):
+        study("chika", [(water.id, False)], group_id=food.id)
+    assert items_read() == before
+
+
 def test_a_students_and_a_groups_pages_have_the_export_form(teacher_browser, study, make_tokens, vocabulary_words):
     aiko = user_of(make_tokens, "aiko")
     study("aiko", [("1", True)])
