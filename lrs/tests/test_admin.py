@@ -57,6 +57,33 @@ def test_the_dashboard_shows_every_group_past_the_first_hundred(teacher_browser,
     assert "<td>Group 100</td><td>2</td><td>50.0%</td>" in html  # the 101st group in name order
 
 
+def test_the_hardest_words_are_the_least_often_right_then_the_most_answered(words, study):
+    study("u-1", "aiko", [("1", False)] * 3 + [("2", False)] * 4 + [("3", True), ("3", False), ("3", False)])
+    hardest = [(word.id, tally.reviews) for word, tally in services.dashboard().hardest]
+    assert hardest == [("2", 4), ("1", 3), ("3", 3)]
+    assert [word.id for word, _ in services.dashboard(hardest=2).hardest] == ["2", "1"]
+
+
+def test_the_most_missed_words_are_found_among_many_answered_right(words, study):
+    study("u-1", "aiko", [("2", True)] * 150 + [("1", False)] * 3)  # word 2's counters fill every shard
+    assert [(tally.name, tally.reviews, tally.correct) for tally in repo.most_missed_words(limit=1)] == [("1", 3, 0)]
+
+
+def test_active_students_are_those_with_a_live_streak_longest_first(words, study):
+    monday = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    wednesday = monday + timedelta(days=2)
+    for user_id, username, days in (
+        ("u-1", "ben", [1]),
+        ("u-2", "aiko", [0, 1]),
+        ("u-3", "dai", [2]),
+        ("u-4", "chika", [0]),  # missed Tuesday: broke at midnight
+    ):
+        for day in days:
+            study(user_id, username, [("1", True)], when=monday + timedelta(days=day))
+    active = [(student.username, streak) for student, streak in services.students_active(now=wednesday)]
+    assert active == [("aiko", 2), ("ben", 1), ("dai", 1)]
+
+
 def test_students_come_from_cognito(teacher_browser, make_tokens, words):
     make_tokens("chika", "students")
     html = teacher_browser.get("/admin/lrs/students/").content.decode()
@@ -76,6 +103,17 @@ def test_a_student_page_and_resetting_it(teacher_browser, make_tokens, words, st
     assert repo.student_get(user_id) is not None
     teacher_browser.post(f"/admin/lrs/students/{user_id}/reset/?name=chika")
     assert repo.student_get(user_id) is None
+
+
+def test_a_students_report_has_sessions_oldest_first_and_weak_words_answered_twice(words, study, make_caller):
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    study("u-1", "chika", [("1", False)] * 2 + [("2", False)] * 3 + [("3", False)], when=yesterday)
+    study("u-1", "chika", [("4", True), ("4", True)])
+    teacher = make_caller("teacher", is_teacher=True)
+    report = services.student_report(caller=teacher, user_id="u-1")
+    assert [session.review_items_count for session in report.sessions] == [6, 2]
+    assert [(word.id, stat.wrong_count) for word, stat in report.weak_words] == [("2", 3), ("1", 2), ("4", 0)]
+    assert [word.id for word, _ in services.student_report(caller=teacher, user_id="u-1", weak=1).weak_words] == ["2"]
 
 
 def test_a_student_page_rates_a_session_as_the_api_does(teacher_browser, make_tokens, teacher_api, words, study):

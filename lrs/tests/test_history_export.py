@@ -125,6 +125,20 @@ def test_a_groups_history_is_every_students_sessions_of_that_group(
     assert exported in (of_aiko + of_ben, of_ben + of_aiko)  # student after student, in Cognito's order
 
 
+def test_an_export_is_named_after_the_students_username(history_export, study, make_tokens):
+    study("aiko", [("1", True)])
+    started = history_export.start(user_id=user_of(make_tokens, "aiko"))
+    assert "<strong>History aiko</strong>" in history_export.client.get(started["Location"]).content.decode()
+
+
+def test_a_history_is_counted_by_its_reviews(study, make_tokens, vocabulary_words):
+    """The count sizes an export's progress: a student's reviews, or a group's."""
+    study("aiko", [("1", True), ("2", False)])
+    study("ben", [("3", True)])
+    assert services.history_count(user_id=user_of(make_tokens, "aiko")) == 2
+    assert services.history_count(group_id=vocabulary_words.id) == 3
+
+
 def test_csv_cells_that_start_like_formulas_are_quoted(history_export, study, make_tokens, vocabulary_words):
     equal = vocabulary.word_create(japanese="等しい", english="=1+1", group_ids=[vocabulary_words.id])
     study("aiko", [(equal.id, True)])
@@ -154,6 +168,26 @@ def test_a_history_is_read_by_key_queries_only(study, make_tokens, vocabulary_wo
     for scope in ({"user_id": user_of(make_tokens, "aiko")}, {"group_id": vocabulary_words.id}):
         list(services.history_pages(**scope, size=10))
     assert "Scan" not in dynamodb_reads.calls and "Query" in dynamodb_reads.calls
+
+
+def test_a_groups_history_reads_nothing_of_students_who_never_studied_it(
+    study, make_tokens, vocabulary_words, dynamodb_reads
+):
+    """Only the students whose totals name the group have their sessions read."""
+    food = vocabulary.group_create(name="Food")
+    water = vocabulary.word_create(japanese="水", english="water", group_ids=[food.id])
+    study("aiko", [("1", True)])
+    study("chika", [(water.id, True)], group_id=food.id)
+
+    def items_read() -> int:
+        dynamodb_reads.items = 0
+        list(services.history_pages(group_id=vocabulary_words.id, size=10))
+        return dynamodb_reads.items
+
+    before = items_read()
+    for _ in range(3):
+        study("chika", [(water.id, False)], group_id=food.id)
+    assert items_read() == before
 
 
 def test_a_students_and_a_groups_pages_have_the_export_form(teacher_browser, study, make_tokens, vocabulary_words):

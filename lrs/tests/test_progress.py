@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.management import call_command
 
+from langportal.errors import PermissionDenied
 from lrs import lambdas, services
 from lrs import repositories as repo
 from lrs.repositories import Student
@@ -86,6 +87,15 @@ def test_progress_after_some_study(student_api, student_id, vocabulary_words, st
     assert body["last_session"]["review_items_count"] == 1
 
 
+def test_progress_counts_answers_right_answers_and_words_apart(student_api, student_id, review, session):
+    review("1", True)
+    review("1", False)
+    review("2", True)
+    body = student_api.get(f"/api/progress/{student_id}").json()
+    counts = ("reviews_count", "correct_count", "words_studied", "success_rate")
+    assert [body[count] for count in counts] == [3, 2, 2, 66.7]
+
+
 def test_progress_of_a_student_who_never_studied(student_api, student_id, vocabulary_words):
     body = student_api.get(f"/api/progress/{student_id}").json()
     assert (body["last_session"], body["sessions_count"], body["success_rate"], body["current_streak"]) == (
@@ -96,11 +106,36 @@ def test_progress_of_a_student_who_never_studied(student_api, student_id, vocabu
     )
 
 
+def test_a_students_time_zone_is_kept_and_their_days_counted_in_it(vocabulary_words, study, make_caller):
+    study("u", MONDAY, time_zone="Asia/Tokyo")  # Monday 19:00 in Tokyo
+    tuesday_in_tokyo = MONDAY + timedelta(hours=6)  # Tuesday 01:00 there, still Monday in UTC
+    study("u", tuesday_in_tokyo)  # a session started without naming a time zone
+    progress = services.progress_get(caller=make_caller("u"), user_id="u", now=tuesday_in_tokyo)
+    assert (progress.time_zone, progress.current_streak) == ("Asia/Tokyo", 2)
+
+
 def test_word_statistics_are_listed(student_api, student_id, review, session):
     review("2", False)
     review("2", True)
     body = student_api.get(f"/api/progress/{student_id}/words").json()
     assert [(item["word_id"], item["correct_count"], item["wrong_count"]) for item in body["words"]] == [("2", 1, 1)]
+
+
+def test_cards_come_due_as_they_were_answered_least_remembered_first(vocabulary_words, make_caller):
+    caller = make_caller("u")
+    session = services.session_start(caller=caller, group_id=vocabulary_words.id, activity="quiz", now=MONDAY)
+    for minute, (word_id, correct) in enumerate([("1", True), ("1", True), ("2", True), ("3", False)]):
+        when = MONDAY + timedelta(minutes=minute)
+        services.review_record(caller=caller, session_id=session.id, word_id=word_id, correct=correct, now=when)
+
+    def due(now: datetime) -> list[str]:
+        return [card.word_id for card in services.cards_due(user_id=caller.sub, now=now)]
+
+    assert due(MONDAY + timedelta(minutes=5)) == ["3"]  # a wrong answer comes back within minutes
+    assert due(MONDAY + timedelta(days=1)) == ["3", "2"]  # right twice, word 1 waits longer
+    assert due(MONDAY + timedelta(days=30)) == ["3", "2", "1"]
+    wrong = services.cards_due(user_id=caller.sub, now=MONDAY + timedelta(days=30))[0]
+    assert due(wrong.due) == ["3"]  # due at the second it falls due
 
 
 # --- the streak job ------------------------------------------------------------------
@@ -119,6 +154,28 @@ def test_job_resets_only_broken_streaks_and_is_idempotent(vocabulary_words, stud
     assert repo.student_get("keen").longest_streak == 2
 
 
+def test_job_looks_back_a_week_for_streaks_that_broke(vocabulary_words, study):
+    study("lapsed", MONDAY)  # breaks at Wednesday 00:00
+    a_week_on = MONDAY + timedelta(days=2 + services.STREAK_LOOKBACK_DAYS)
+    assert services.streaks_reset(now=a_week_on) == 1
+    assert repo.student_get("lapsed").current_streak == 0
+
+
+def test_job_resets_a_streak_at_the_instant_it_breaks(vocabulary_words, study, make_caller):
+    study("lapsed", MONDAY)
+    breaks = datetime.fromisoformat(repo.student_get("lapsed").streak_expires_at)
+    assert services.progress_get(caller=make_caller("lapsed"), user_id="lapsed", now=breaks).current_streak == 0
+    assert services.streaks_reset(now=breaks) == 1
+
+
+def test_job_leaves_a_streak_that_breaks_later_today(vocabulary_words, study, make_caller):
+    study("tokyo", MONDAY, time_zone="Asia/Tokyo")  # Monday 19:00 there: breaks Wednesday 00:00, Tuesday 15:00 UTC
+    tuesday = MONDAY + timedelta(days=1)
+    assert services.streaks_reset(now=tuesday) == 0
+    assert services.progress_get(caller=make_caller("tokyo"), user_id="tokyo", now=tuesday).current_streak == 1
+    assert services.streaks_reset(now=tuesday + timedelta(hours=5)) == 1
+
+
 def test_job_reads_only_expiring_streaks(vocabulary_words, dynamodb_reads, study):
     for number in range(5):
         study(f"student-{number}", MONDAY)
@@ -135,6 +192,14 @@ def test_job_leaves_a_streak_renewed_meanwhile(vocabulary_words, study):
     expired = repo.streaks_expiring("2026-11-25", until="2026-11-26T00:00:00Z")
     study("u", MONDAY + timedelta(days=1))  # renewed after the job read it
     assert repo.streak_reset(*expired[0]) is False
+    assert repo.student_get("u").current_streak == 2
+
+
+def test_job_counts_only_the_streaks_it_reset(vocabulary_words, study, meanwhile):
+    study("u", MONDAY)  # breaks at Wednesday 00:00
+    midnight = datetime(2026, 11, 25, tzinfo=UTC)
+    meanwhile(repo, "streak_reset", lambda: study("u", midnight - timedelta(seconds=10)))  # renewed in time
+    assert services.streaks_reset(now=midnight + timedelta(seconds=30)) == 0
     assert repo.student_get("u").current_streak == 2
 
 
@@ -173,6 +238,13 @@ def test_teacher_resets_one_students_history(teacher_api, student_api, student_i
 def test_students_cannot_reset_anything(student_api, student_id, review, api_error):
     review("1", True)
     api_error(student_api.post(f"/api/progress/{student_id}/reset"), 403, "permission_denied")
+    assert repo.student_get(student_id).reviews_count == 1
+
+
+def test_the_reset_service_refuses_a_student_even_their_own(student_id, review, make_caller):
+    review("1", True)
+    with pytest.raises(PermissionDenied):
+        services.history_reset(caller=make_caller(student_id), user_id=student_id)
     assert repo.student_get(student_id).reviews_count == 1
 
 

@@ -77,12 +77,39 @@ def test_a_review_of_a_word_answered_meanwhile_is_retried_on_fresh_reads(student
     assert repo.student_get(student.sub).words_studied == 1
 
 
+def test_a_card_answered_meanwhile_moves_as_if_answered_in_turn(student, session_id, meanwhile, make_caller):
+    """The card of a word reviewed before is moved by both answers, as a student who gives
+    the same answers one after the other moves theirs."""
+    answers = [(MONDAY, True), (MONDAY + timedelta(minutes=1), False), (MONDAY + timedelta(minutes=2), True)]
+    answer(student, session_id, correct=answers[0][1], when=answers[0][0])
+    meanwhile(repo, "review_put", lambda: answer(student, session_id, correct=answers[1][1], when=answers[1][0]))
+    answer(student, session_id, correct=answers[2][1], when=answers[2][0])
+    in_turn = make_caller("u-in-turn")
+    own_session = services.session_start(caller=in_turn, group_id="1", activity="quiz", now=MONDAY).id
+    for when, correct in answers:
+        answer(in_turn, own_session, correct=correct, when=when)
+    later = MONDAY + timedelta(days=30)
+    assert services.cards_due(user_id=student.sub, now=later) == services.cards_due(user_id=in_turn.sub, now=later)
+    assert [card.word_id for card in services.cards_due(user_id=student.sub, now=later)] == ["1"]
+
+
 def test_a_first_review_of_the_day_racing_another_keeps_the_streak_right(student, session_id, meanwhile):
     meanwhile(repo, "review_put", lambda: answer(student, session_id, "2"))
     answer(student, session_id, "3", when=MONDAY + timedelta(seconds=5))
     stored = repo.student_get(student.sub)
     assert (stored.reviews_count, stored.words_studied, stored.current_streak) == (2, 2, 1)
     assert stored.last_study_day == "2026-11-23"
+
+
+def test_a_review_after_midnight_racing_one_before_it_keeps_the_streak_going(student, session_id, meanwhile):
+    """Read before the last answer of Tuesday was stored, the first of Wednesday would
+    start the streak over; retried on fresh reads, it carries it on."""
+    answer(student, session_id, "1")  # Monday
+    midnight = datetime(2026, 11, 25, tzinfo=UTC)
+    meanwhile(repo, "review_put", lambda: answer(student, session_id, "2", when=midnight - timedelta(seconds=5)))
+    answer(student, session_id, "3", when=midnight + timedelta(seconds=5))
+    stored = repo.student_get(student.sub)
+    assert (stored.last_study_day, stored.current_streak, stored.longest_streak) == ("2026-11-25", 3, 3)
 
 
 def test_a_twin_review_under_the_same_key_is_recorded_once(student, session_id, meanwhile):

@@ -56,6 +56,11 @@ def test_review_of_an_ended_session_is_409(student_api, review, session, student
     assert repo.session_get(student_id, session["id"]).review_items_count == 0
 
 
+def test_review_of_an_ended_session_is_409_whatever_the_word(student_api, review, session, api_error):
+    student_api.post(f"/api/study_sessions/{session['id']}/end")
+    api_error(review("999", True), 409, "session_ended")
+
+
 def test_review_of_another_students_session_is_404(make_api, session, student_id, api_error):
     other = make_api("other-student")
     response = other.post(

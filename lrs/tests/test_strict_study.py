@@ -26,6 +26,21 @@ def test_a_review_right_after_starting_a_session_finds_it(student_api, vocabular
         assert answer.status_code == 201, answer.content
 
 
+def test_a_student_sees_what_they_just_did_under_stale_reads(student_api, session, student_id, strict_dynamodb):
+    """Sessions, reviews and word statistics are listed by consistent queries."""
+    strict_dynamodb.configure(lag_ms=1000, stale=Fault(1.0))
+    newer = student_api.post("/api/study_sessions", {"group_id": "1", "activity": "quiz"}, format="json").json()
+    answered = student_api.post(
+        f"/api/study_sessions/{newer['id']}/review", {"word_id": "2", "correct": False}, format="json"
+    ).json()
+    sessions = student_api.get(f"/api/study_sessions/{student_id}").json()["study_sessions"]
+    assert [(item["id"], item["review_items_count"]) for item in sessions] == [(newer["id"], 1), (session["id"], 0)]
+    reviews = student_api.get(f"/api/study_sessions/{student_id}/{newer['id']}").json()["reviews"]
+    assert [item["id"] for item in reviews] == [answered["review_id"]]
+    stats = student_api.get(f"/api/progress/{student_id}/words").json()["words"]
+    assert [(item["word_id"], item["wrong_count"]) for item in stats] == [("2", 1)]
+
+
 def test_a_repeated_review_answers_the_first_body_under_stale_reads(review, session, student_id, strict_dynamodb):
     strict_dynamodb.configure(lag_ms=1000, stale=Fault(1.0))
     first = review("2", False, key="again-1")
@@ -90,6 +105,18 @@ def test_a_streak_reset_whose_answer_is_lost_is_counted_once(vocabulary_words, s
     strict_dynamodb.configure(lost=Fault(1.0, limit=1, operations=frozenset({"UpdateItem"})))
     assert services.streaks_reset(now=monday + timedelta(days=3)) == 1  # botocore's resend finds it done
     assert strict_dynamodb.faults["lost"] == 1
+
+
+def test_a_card_answered_a_moment_ago_is_not_due_under_stale_reads(vocabulary_words, strict_dynamodb, make_caller):
+    caller, monday = make_caller("u-due"), datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    session = services.session_start(caller=caller, group_id=vocabulary_words.id, activity="quiz", now=monday)
+    services.review_record(caller=caller, session_id=session.id, word_id="1", correct=False, now=monday)
+    later = monday + timedelta(minutes=5)
+    assert [card.word_id for card in services.cards_due(user_id=caller.sub, now=later)] == ["1"]
+    strict_dynamodb.configure(lag_ms=1000, stale=Fault(1.0))
+    services.review_record(caller=caller, session_id=session.id, word_id="1", correct=True, now=later)
+    assert services.cards_due(user_id=caller.sub, now=later) == []
+    assert strict_dynamodb.faults["stale"] > 0
 
 
 @pytest.mark.parametrize(
