@@ -12,8 +12,8 @@ from moto import mock_aws
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from conftest import counting_dynamodb_reads
 from langportal.local import provision
+from tests.fixtures.dynamodb import counting_dynamodb_reads
 from vocabulary import repositories as repo
 from vocabulary import services
 from vocabulary.repositories import Group, Word
