@@ -6,7 +6,8 @@ conflict, never leaves part of a batch undone and never loses an answer. StrictD
 (`middleware`) is a WSGI middleware in front of moto's server app that adds those
 behaviours back at the HTTP level, so botocore parses, retries and resends exactly as it
 would against AWS. `protocol` has DynamoDB's limits, messages and answers, `validation`
-what AWS refuses, `config` the faults and their rates.
+what AWS refuses, `config` the faults and their rates, `history` what the middleware
+remembers between requests, `batches` how a batch is cut into a processed part and the rest.
 """
 
 from langportal.local.strict.config import ENVIRONMENT_VARIABLE, Fault, StrictConfig

@@ -17,18 +17,18 @@ import json
 import os
 import re
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from moto.backends import get_backend
-from moto.dynamodb.models.dynamo_type import Item
-from moto.dynamodb.models.table import Table
 from moto.iam.models import get_account_id_from
 
+from langportal.local.strict.batches import batch_keys, batch_writes, with_unprocessed
 from langportal.local.strict.config import Fault, StrictConfig, fault_streams
+from langportal.local.strict.history import History, Image, RememberedTransaction, Write
 from langportal.local.strict.protocol import (
     ARRIVED,
     BATCHES,
@@ -63,40 +63,6 @@ from langportal.local.strict.validation import (
     validation_message,
     without_token,
 )
-
-
-@dataclass(frozen=True)
-class Image:
-    """An item as it was before a write (None: there was none)."""
-
-    table: Table
-    key: dict[str, Any]
-    item: Item | None
-
-
-@dataclass(frozen=True)
-class Write:
-    """One entry of the undo log that stale reads are answered from."""
-
-    at: float
-    table: str
-    key: dict[str, Any]
-    before: Item | None
-
-
-@dataclass(frozen=True)
-class RememberedTransaction:
-    at: float
-    request: dict[str, Any]
-    answer: Answer
-
-
-@dataclass
-class _History:
-    writes: deque[Write] = field(default_factory=deque)
-    holds: dict[ItemId, float] = field(default_factory=dict)  # items "in a transaction", until when
-    tokens: dict[str, RememberedTransaction] = field(default_factory=dict)  # in the order they came
-
 
 CREDENTIAL_SCOPE = re.compile(r"Credential=(?P<access_key>[^/]+)/\d+/(?P<region>[^/]+)/")
 
@@ -148,7 +114,7 @@ class StrictDynamoDB:
         self.faults: Counter[str] = Counter()
         self._eligible: Counter[str] = Counter()  # requests each fault could have met
         self._random = fault_streams(self._config.seed)
-        self._history = _History()
+        self._history = History()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == FAULTS_PATH:
@@ -371,36 +337,3 @@ class StrictDynamoDB:
             history.holds = {item: until for item, until in history.holds.items() if until > now - HOLDS_KEPT}
         while history.tokens and next(iter(history.tokens.values())).at < now - TOKEN_SECONDS:
             del history.tokens[next(iter(history.tokens))]
-
-
-def batch_keys(requests: dict[str, Any], entries: list[tuple[str, Any]]) -> dict[str, Any]:
-    """BatchGetItem's RequestItems (and UnprocessedKeys) for these keys: each table keeps its
-    ConsistentRead, projection and attribute names."""
-    grouped: dict[str, Any] = {}
-    for name, key in entries:
-        grouped.setdefault(name, {**requests[name], "Keys": []})["Keys"].append(key)
-    return grouped
-
-
-def batch_writes(requests: dict[str, Any], entries: list[tuple[str, Any]]) -> dict[str, Any]:
-    grouped: dict[str, list[Any]] = {}
-    for name, entry in entries:
-        grouped.setdefault(name, []).append(entry)
-    return grouped
-
-
-def with_unprocessed(answer: Answer, operation: str, unprocessed: dict[str, Any]) -> Answer:
-    """moto's answer to the processed part, with the rest where AWS puts it."""
-    data = answer.json()
-    if operation == "BatchGetItem":
-        merged = data.get("UnprocessedKeys") or {}
-        for name, request in unprocessed.items():
-            merged.setdefault(name, {**request, "Keys": []})["Keys"].extend(request["Keys"])
-            data.setdefault("Responses", {}).setdefault(name, [])
-        data["UnprocessedKeys"] = merged
-    else:
-        merged = data.get("UnprocessedItems") or {}
-        for name, entries in unprocessed.items():
-            merged.setdefault(name, []).extend(entries)
-        data["UnprocessedItems"] = merged
-    return json_answer(data, answer.status, answer.headers)
