@@ -1,137 +1,25 @@
-"""Cognito tokens on the API: every way a token can be wrong gets a 401 envelope."""
+"""Cognito tokens on the API: every way a token can be wrong gets a 401 envelope; a good
+one is accepted, makes or updates its user, and is not decoded again until it expires.
+Fetching and caching the pool's key set, which checks the signatures, is test_key_set.py."""
 
 import base64
 import hashlib
 import hmac
 import json
-import logging
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 import jwt
 import pytest
-import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
-from moto.utilities.utils import load_resource
 from rest_framework.test import APIClient
 
 from accounts import authentication
 from accounts.models import User
 
-WORDS = "/api/words"
-
-
-def pool_key():
-    """The private key the emulator signs its tokens with."""
-    return RSAAlgorithm.from_jwk(json.dumps(load_resource("cognitoidp/resources/jwks-private.json")))
-
-
-def claims(settings, **overrides) -> dict:
-    now = int(time.time())
-    return {
-        "sub": "0c4d1e52-0000-4000-8000-000000000001",
-        "iss": settings.COGNITO_ISSUER,
-        "aud": settings.COGNITO_APP_CLIENT_IDS[0],
-        "token_use": "id",
-        "cognito:username": "forged",
-        "cognito:groups": ["teachers"],
-        "iat": now,
-        "exp": now + 3600,
-        **overrides,
-    }
-
-
-def sign(payload: dict, key=None, kid: str = "dummy", algorithm: str = "RS256") -> str:
-    return jwt.encode(payload, key or pool_key(), algorithm=algorithm, headers={"kid": kid})
-
-
-def get(token: str | None, path: str = WORDS):
-    client = APIClient()
-    if token is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    return client.get(path)
-
-
-def assert_unauthorized(response, code: str = "authentication_failed") -> None:
-    assert response.status_code == 401
-    assert response.json()["error"]["code"] == code
-    assert response["WWW-Authenticate"].startswith("Bearer")
-
-
-def verify(token: str) -> dict:
-    """What the API's authentication does with a token, without a request (for threads)."""
-    return authentication.CognitoTokenValidator().validate(token)
-
-
-@pytest.fixture
-def clock(aws, settings, hand_clock):
-    """The process's key set, reading a clock the test moves."""
-    authentication._key_sets[settings.COGNITO_JWKS_URL] = authentication.KeySet(
-        settings.COGNITO_JWKS_URL,
-        ttl=settings.COGNITO_JWKS_TTL,
-        stale=settings.COGNITO_JWKS_STALE_SECONDS,
-        clock=hand_clock,
-    )
-    return hand_clock
-
-
-@pytest.fixture
-def fetches(monkeypatch) -> list[int]:
-    """One entry per fetch of the key set attempted, whatever came of it."""
-    attempts = []
-    original = authentication.KeySet._fetch
-    monkeypatch.setattr(authentication.KeySet, "_fetch", lambda self: attempts.append(1) or original(self))
-    return attempts
-
-
-@pytest.fixture
-def jwks_down(monkeypatch):
-    """Make the key set URL fail from now on: `raise` a connection error, or answer `500`."""
-
-    def down(how: str) -> None:
-        def get(url, **kwargs):
-            if how == "raise":
-                raise requests.ConnectionError(f"cannot reach {url}")
-            response = requests.Response()
-            response.status_code, response.url = 500, url
-            return response
-
-        monkeypatch.setattr(authentication.requests, "get", get)
-
-    return down
-
-
-class SlowFetch:
-    """A fetch of the key set that starts, then waits for `release` before it fetches."""
-
-    def __init__(self):
-        self.started, self.release, self.done = threading.Event(), threading.Event(), threading.Event()
-
-
-@pytest.fixture
-def slow_fetch(fetches, monkeypatch):
-    """Make fetches of the key set slow from now on (they are still counted in `fetches`)."""
-
-    def slow() -> SlowFetch:
-        fetch = SlowFetch()
-        counted = authentication.KeySet._fetch
-
-        def wait_then_fetch(self):
-            fetch.started.set()
-            fetch.release.wait(timeout=5)
-            try:
-                return counted(self)
-            finally:
-                fetch.done.set()
-
-        monkeypatch.setattr(authentication.KeySet, "_fetch", wait_then_fetch)
-        return fetch
-
-    return slow
+from .conftest import WORDS, assert_unauthorized, claims, get, pool_key, sign
 
 
 @pytest.mark.django_db
@@ -262,107 +150,6 @@ def test_token_of_another_use_is_401(aws, settings, token_use):
 
 
 @pytest.mark.django_db
-def test_key_set_is_fetched_once_and_cached(make_tokens, fetches):
-    token = make_tokens("akiko").id_token
-    assert [get(token).status_code for _ in range(3)] == [200, 200, 200]
-    assert len(fetches) == 1
-
-
-@pytest.mark.django_db
-def test_unknown_key_id_fetches_the_key_set_again_once(make_tokens, settings, monkeypatch, fetches):
-    monkeypatch.setattr(authentication, "REFETCH_INTERVAL", 0)
-    assert get(make_tokens("akiko").id_token).status_code == 200
-    assert_unauthorized(get(sign(claims(settings), kid="new-key")))
-    assert len(fetches) == 2
-
-
-def test_unreachable_key_set_is_503(aws, settings):
-    settings.COGNITO_JWKS_URL = "http://127.0.0.1:9/jwks.json"
-    response = get(sign(claims(settings)))
-    assert response.status_code == 503
-    assert response.json()["error"]["code"] == "service_unavailable"
-    assert response["Retry-After"] == str(settings.AWS_RETRY_AFTER)
-
-
-def test_unreachable_key_set_is_not_fetched_for_every_request(aws, settings, fetches):
-    settings.COGNITO_JWKS_URL = "http://127.0.0.1:9/jwks.json"
-    assert [get(sign(claims(settings))).status_code for _ in range(3)] == [503, 503, 503]
-    assert len(fetches) == 1
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("how", ["raise", "500"])
-def test_cached_keys_are_served_past_their_ttl_while_the_url_fails(clock, fetches, jwks_down, settings, caplog, how):
-    token = sign(claims(settings))
-    assert get(token).status_code == 200
-    jwks_down(how)
-    clock.advance(settings.COGNITO_JWKS_TTL + 1)
-    with caplog.at_level(logging.WARNING, logger="accounts.authentication"):
-        assert [get(token).status_code for _ in range(5)] == [200] * 5
-    assert len(fetches) == 2
-    assert "serving the keys fetched" in caplog.text
-
-
-@pytest.mark.django_db
-def test_failing_refetch_is_tried_again_once_per_interval(clock, fetches, jwks_down, settings):
-    token = sign(claims(settings))
-    get(token)
-    jwks_down("raise")
-    clock.advance(settings.COGNITO_JWKS_TTL + 1)
-    for _ in range(3):
-        assert get(token).status_code == 200
-        clock.advance(authentication.REFETCH_INTERVAL - 1)
-        assert get(token).status_code == 200
-        clock.advance(1)
-    assert len(fetches) == 1 + 3
-
-
-@pytest.mark.django_db
-def test_keys_stale_beyond_the_bound_are_503(clock, jwks_down, settings):
-    token = sign(claims(settings))
-    assert get(token).status_code == 200
-    jwks_down("500")
-    clock.advance(settings.COGNITO_JWKS_TTL + settings.COGNITO_JWKS_STALE_SECONDS + 1)
-    response = get(token)
-    assert response.status_code == 503
-    assert response.json()["error"]["code"] == "service_unavailable"
-    assert response["Retry-After"] == str(settings.AWS_RETRY_AFTER)
-
-
-def test_concurrent_requests_without_keys_share_one_fetch(aws, settings, fetches, slow_fetch, monkeypatch):
-    monkeypatch.setattr(authentication, "REFETCH_INTERVAL", 0)  # only the single flight holds the others back
-    token, threads = sign(claims(settings)), 8
-    fetch, ready = slow_fetch(), threading.Barrier(threads)
-
-    def verify_when_all_are_ready() -> dict:
-        ready.wait(timeout=5)
-        return verify(token)
-
-    with ThreadPoolExecutor(threads) as pool:
-        verified = [pool.submit(verify_when_all_are_ready) for _ in range(threads)]
-        assert fetch.started.wait(timeout=5)
-        time.sleep(0.2)  # every thread reaches the key set while the first fetch waits
-        fetch.release.set()
-        assert [future.result(timeout=10)["sub"] for future in verified] == [claims(settings)["sub"]] * threads
-    assert len(fetches) == 1
-
-
-def test_cached_keys_answer_while_a_refetch_is_in_progress(clock, settings, fetches, slow_fetch):
-    token = sign(claims(settings))
-    verify(token)
-    fetch = slow_fetch()
-    clock.advance(settings.COGNITO_JWKS_TTL + 1)
-    with ThreadPoolExecutor(1) as pool:
-        refetching = pool.submit(verify, token)
-        assert fetch.started.wait(timeout=5)
-        assert verify(token)["sub"] == claims(settings)["sub"]
-        assert not fetch.done.is_set()
-        fetch.release.set()
-        assert refetching.result(timeout=10)["sub"] == claims(settings)["sub"]
-    assert len(fetches) == 2
-
-
-@pytest.mark.django_db
 @pytest.mark.parametrize("claim", ["iat", "nbf"])
 def test_token_2_seconds_ahead_of_our_clock_is_accepted(aws, settings, claim):
     assert get(sign(claims(settings, **{claim: int(time.time()) + 2}))).status_code == 200
@@ -384,12 +171,6 @@ def test_schema_and_health_need_no_token(aws, client):
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
-def test_forget_key_sets_empties_the_cache(aws, settings):
-    authentication.key_set()
-    authentication.forget_key_sets()
-    assert authentication._key_sets == {}
-
-
 @pytest.mark.parametrize("claim", ["exp", "iat", "sub"])
 def test_token_without_a_required_claim_is_401(aws, settings, claim):
     payload = claims(settings)
@@ -400,37 +181,6 @@ def test_token_without_a_required_claim_is_401(aws, settings, claim):
 def test_a_refused_token_is_explained(aws, settings):
     response = get(sign(claims(settings, exp=int(time.time()) - 60)))
     assert response.json()["error"]["message"] == "The token is invalid or has expired."
-
-
-@pytest.mark.parametrize("body", ["<html>maintenance</html>", "{}", "[]", '{"keys": [{"n": "no key id"}]}'])
-def test_a_key_set_url_answering_something_else_is_503(aws, settings, monkeypatch, body):
-    def get_something_else(url, **kwargs):
-        response = requests.Response()
-        response.status_code, response.url, response._content = 200, url, body.encode()
-        return response
-
-    monkeypatch.setattr(authentication.requests, "get", get_something_else)
-    response = get(sign(claims(settings)))
-    assert response.status_code == 503
-    assert response.json()["error"]["code"] == "service_unavailable"
-
-
-@pytest.mark.django_db
-def test_the_key_set_is_fetched_again_once_its_ttl_has_passed(aws, settings, monkeypatch, fetches):
-    settings.COGNITO_JWKS_TTL = 0
-    monkeypatch.setattr(authentication, "REFETCH_INTERVAL", 0)
-    token = sign(claims(settings))
-    assert [get(token).status_code for _ in range(3)] == [200, 200, 200]
-    assert len(fetches) == 3
-
-
-@pytest.mark.django_db
-def test_keys_exactly_at_the_stale_bound_are_still_served(clock, jwks_down, settings):
-    token = sign(claims(settings))
-    assert get(token).status_code == 200
-    jwks_down("raise")
-    clock.advance(settings.COGNITO_JWKS_TTL + settings.COGNITO_JWKS_STALE_SECONDS)
-    assert get(token).status_code == 200
 
 
 @pytest.mark.parametrize("kid", [["dummy"], {"kid": "dummy"}, 7])
