@@ -107,6 +107,8 @@ locals {
     JOBS_QUEUE                  = aws_sqs_queue.jobs.name
     COGNITO_USER_POOL_ID        = aws_cognito_user_pool.main.id
     COGNITO_APP_CLIENT_IDS      = aws_cognito_user_pool_client.app.id
+    XAPI_IRI                    = coalesce(var.xapi_iri, "${aws_apigatewayv2_api.main.api_endpoint}/xapi")
+    XAPI_CORS_ALLOWED_ORIGINS   = join(",", var.xapi_cors_allowed_origins)
     AI_HINT_PROVIDERS           = var.ai_hint_providers
     AI_BEDROCK_MODEL_ID         = var.bedrock_model_id
     MEDIA_PROCESSING            = "lambda"

@@ -131,6 +131,18 @@ variable "cors_allowed_origins" {
   default     = []
 }
 
+variable "xapi_iri" {
+  description = "XAPI_IRI: the xAPI store's own IRI, under which our activities and credentials' accounts are named; empty for the API's URL followed by /xapi. Set it to the custom domain's /xapi before the first statement is stored, and keep it."
+  type        = string
+  default     = ""
+}
+
+variable "xapi_cors_allowed_origins" {
+  description = "XAPI_CORS_ALLOWED_ORIGINS: origins whose pages may call /xapi/ from a browser (an LMS, H5P); [\"*\"] for any, none by default."
+  type        = list(string)
+  default     = []
+}
+
 variable "ai_hint_providers" {
   description = "AI_HINT_PROVIDERS: hint providers tried in order."
   type        = string

@@ -6,4 +6,4 @@ class XapiConfig(AppConfig):
     verbose_name = "xAPI learning record store"
 
     def ready(self):
-        from xapi import jobs  # noqa: F401 (registers the forwarder, a periodic task)
+        from xapi import checks, jobs  # noqa: F401 (register a deployment check, and the forwarder as a periodic task)

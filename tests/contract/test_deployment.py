@@ -132,6 +132,7 @@ def test_check_deploy_with_the_instances_environment_is_clean():
         "LANGPORTAL_ENV_FILE": "",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),  # from SSM, at boot
         "DJANGO_ALLOWED_HOSTS": "api.example.com",  # the API's host, known once applied
+        "XAPI_IRI": "https://api.example.com/xapi",  # the API's URL, known once applied
         "DATABASE_URL": "sqlite:////tmp/langportal-check.sqlite3",
     }
     assert {"DJANGO_SECURE_COOKIES", "DJANGO_SSL_REDIRECT", "DJANGO_HSTS_SECONDS"} <= set(environment)
@@ -144,6 +145,12 @@ def test_check_deploy_with_the_instances_environment_is_clean():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_xapi_store_is_named_after_the_apis_url_unless_an_iri_is_given():
+    environment = parsed(TERRAFORM / "locals.tf")["locals"][0]["app_environment"]
+    assert environment["XAPI_IRI"] == '${coalesce(var.xapi_iri, "${aws_apigatewayv2_api.main.api_endpoint}/xapi")}'
+    assert environment["XAPI_CORS_ALLOWED_ORIGINS"] == '${join(",", var.xapi_cors_allowed_origins)}'
 
 
 def test_the_lambdas_environments_hold_no_secret():
