@@ -1,7 +1,7 @@
 import pytest
-import requests
 
 from langportal.jobs.models import JobErrorModel, JobModel
+from tests.fixtures.admin import export_downloaded
 from vocabulary import services as vocabulary
 
 
@@ -134,20 +134,7 @@ class HistoryExport:
         return self.client.post(path, {"format": format})
 
     def __call__(self, **scope) -> bytes:
-        from langportal.jobs import services as jobs
-
-        started = self.start(**scope)
-        assert started.status_code == 302, started.content
-        job_id = started["Location"].rstrip("/").rsplit("/", 1)[1]
-        done = jobs.job_run(job_id, seconds=60)
-        assert done.status == "done", done.message
-        page = self.client.get(started["Location"]).content.decode()
-        assert f'href="/admin/jobs/{job_id}/download/" id="job-download"' in page
-        link = self.client.get(f"/admin/jobs/{job_id}/download/")
-        assert link.status_code == 302, link.content
-        download = requests.get(link["Location"], timeout=10)
-        assert download.status_code == 200
-        return download.content
+        return export_downloaded(self.client, self.start(**scope))
 
 
 @pytest.fixture
