@@ -154,11 +154,29 @@ def test_job_resets_only_broken_streaks_and_is_idempotent(vocabulary_words, stud
     assert repo.student_get("keen").longest_streak == 2
 
 
-def test_job_looks_back_a_week_for_streaks_that_broke(vocabulary_words, study):
-    study("lapsed", MONDAY)  # breaks at Wednesday 00:00
-    a_week_on = MONDAY + timedelta(days=2 + services.STREAK_LOOKBACK_DAYS)
+def test_job_looks_back_a_week_for_streaks_that_broke_and_no_further(vocabulary_words, study, make_caller):
+    study("lapsed", MONDAY)  # breaks on Wednesday 25 November at 00:00
+    study("older", MONDAY - timedelta(days=1))  # breaks a day earlier
+    a_week_on = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)  # the job reads 25 November to today
     assert services.streaks_reset(now=a_week_on) == 1
     assert repo.student_get("lapsed").current_streak == 0
+    assert repo.student_get("older").current_streak == 1  # left to a job that ran in time
+    older = services.progress_get(caller=make_caller("older"), user_id="older", now=a_week_on)
+    assert older.current_streak == 0  # what the student sees all the same
+
+
+def test_progress_reads_the_last_session_alone_however_many_there_are(
+    vocabulary_words, study, make_caller, dynamodb_reads
+):
+    def progress_read() -> tuple[str, int]:
+        """The last session's id in the student's progress, and the items read for it."""
+        dynamodb_reads.items = 0
+        return services.progress_get(caller=make_caller("u"), user_id="u").last_session.id, dynamodb_reads.items
+
+    study("u", MONDAY)
+    _, after_one = progress_read()
+    latest = [study("u", MONDAY + timedelta(hours=hours)) for hours in range(1, 5)][-1]
+    assert progress_read() == (latest.id, after_one)
 
 
 def test_job_resets_a_streak_at_the_instant_it_breaks(vocabulary_words, study, make_caller):
