@@ -2,10 +2,13 @@
 sees it as it happened, each record once, however often it was sent."""
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from django.conf import settings
 from ulid import ULID
 
+from lrs import services
 from lrs.services.statements import extension, group_activity_id, word_activity_id
 from xapi.services.access import student_agent
 
@@ -69,3 +72,20 @@ def test_a_student_reads_their_own_session_with_their_token(session, review, mak
     statements = statements_of(student, session)
 
     assert [entry["actor"] for entry in statements] == [student_agent(student_id)] * 2
+
+
+@pytest.mark.parametrize(
+    ("seconds", "duration"),
+    [(0.25, "PT0.25S"), (-1.5, "PT0.00S")],  # ended on an instance whose clock runs behind: no negative time
+)
+def test_a_completed_session_lasts_from_its_start_to_its_end(vocabulary_words, make_caller, xapi, seconds, duration):
+    student = make_caller("student-sub")
+    began = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    started = services.session_start(caller=student, group_id="1", activity="quiz", now=began)
+    services.session_end(caller=student, session_id=started.id, now=began + timedelta(seconds=seconds))
+
+    [completed] = [
+        entry for entry in statements_of(xapi, {"id": started.id}) if entry["verb"]["id"].endswith("/completed")
+    ]
+
+    assert completed["result"]["duration"] == duration
