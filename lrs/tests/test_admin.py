@@ -84,6 +84,51 @@ def test_active_students_are_those_with_a_live_streak_longest_first(words, study
     assert active == [("aiko", 2), ("ben", 1), ("dai", 1)]
 
 
+def test_a_student_ahead_of_utc_is_active_until_their_own_midnight(words, study, make_caller):
+    monday = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 19:00 in Tokyo
+    caller = make_caller("u-1", username="hana")
+    session = services.session_start(caller=caller, group_id="1", activity="quiz", time_zone="Asia/Tokyo", now=monday)
+    services.review_record(caller=caller, session_id=session.id, word_id="1", correct=True, now=monday)
+    tuesday = monday + timedelta(days=1)  # the streak breaks at Wednesday 00:00 in Tokyo, Tuesday 15:00 UTC
+    assert [(student.username, streak) for student, streak in services.students_active(now=tuesday)] == [("hana", 1)]
+    assert services.students_active(now=tuesday + timedelta(hours=5)) == []
+
+
+def test_the_dashboard_shows_the_thirty_days_up_to_today(words):
+    today = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    days = [tally.label for tally in services.dashboard(now=today).days]
+    assert len(days) == 30
+    assert (days[0], days[-1]) == ("2026-10-25", "2026-11-23")
+
+
+@pytest.fixture
+def eleven_words(aws) -> tuple[str, list[str]]:
+    """A group of eleven words: one more than a list of the hardest or weakest shows."""
+    group = vocabulary.group_create(name="Numbers")
+    numbers = "一二三四五六七八九十百"
+    words = [
+        vocabulary.word_create(japanese=kanji, english=f"number {kanji}", group_ids=[group.id]) for kanji in numbers
+    ]
+    return group.id, [word.id for word in words]
+
+
+def test_the_hardest_and_the_weakest_words_are_ten_at_most(eleven_words, study, make_caller):
+    group_id, word_ids = eleven_words
+    study("u-1", "aiko", [(word_id, False) for word_id in word_ids for _ in range(3)], group_id=group_id)
+    assert len(services.dashboard().hardest) == 10
+    report = services.student_report(caller=make_caller("teacher", is_teacher=True), user_id="u-1")
+    assert len(report.weak_words) == 10
+
+
+def test_a_students_report_shows_their_latest_fifty_sessions(words, study, make_caller):
+    monday = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    for minutes in range(51):
+        study("u-1", "chika", [("1", True)] * (minutes % 3), when=monday + timedelta(minutes=minutes))
+    report = services.student_report(caller=make_caller("teacher", is_teacher=True), user_id="u-1")
+    assert len(report.sessions) == 50
+    assert report.sessions[0].started_at == monday + timedelta(minutes=1)  # the first of 51 left out
+
+
 def test_students_come_from_cognito(teacher_browser, make_tokens, words):
     make_tokens("chika", "students")
     html = teacher_browser.get("/admin/lrs/students/").content.decode()
