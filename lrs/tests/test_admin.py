@@ -161,6 +161,18 @@ def test_a_students_report_has_sessions_oldest_first_and_weak_words_answered_twi
     assert [word.id for word, _ in services.student_report(caller=teacher, user_id="u-1", weak=1).weak_words] == ["2"]
 
 
+def test_a_students_weak_words_are_the_least_often_right_first(words, study, make_caller):
+    study("u-1", "chika", [("1", True)] * 2 + [("1", False)] * 3 + [("2", True)] + [("2", False)] * 2)
+    report = services.student_report(caller=make_caller("teacher", is_teacher=True), user_id="u-1")
+    assert [word.id for word, _ in report.weak_words] == ["2", "1"]  # 33.3% right, then 40%
+
+
+def test_active_students_with_the_same_streak_come_in_name_order(words, study):
+    for user_id, username in (("u-1", "zeno"), ("u-2", "aiko"), ("u-3", "mio")):
+        study(user_id, username, [("1", True)])
+    assert [student.username for student, _ in services.students_active()] == ["aiko", "mio", "zeno"]
+
+
 def test_a_student_page_rates_a_session_as_the_api_does(teacher_browser, make_tokens, teacher_api, words, study):
     user_id = make_tokens("chika", "students").user_id
     study(user_id, "chika", [("1", True), ("1", True), ("2", False)])  # 66.666…%, rounded to one decimal
