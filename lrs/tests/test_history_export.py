@@ -137,6 +137,7 @@ def test_a_history_is_counted_by_its_reviews(study, make_tokens, vocabulary_word
     study("ben", [("3", True)])
     assert services.history_count(user_id=user_of(make_tokens, "aiko")) == 2
     assert services.history_count(group_id=vocabulary_words.id) == 3
+    assert services.history_count(user_id=user_of(make_tokens, "chika")) == 0  # never studied
 
 
 def test_csv_cells_that_start_like_formulas_are_quoted(history_export, study, make_tokens, vocabulary_words):
