@@ -1,6 +1,6 @@
 """POST /api/ai/generate_hint with the offline provider: grounding, cache, limits, safety."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,6 +9,7 @@ from ai_hints.backends.base import HintRequest, prompt
 from ai_hints.backends.offline import OfflineBackend
 from ai_hints.models import HintCacheModel
 from ai_hints.output import BadOutput, hint_clean
+from langportal.errors import TooManyRequests
 from vocabulary import services as vocabulary
 
 
@@ -122,6 +123,16 @@ def test_more_than_the_rate_limit_is_429(hint, make_api, words, settings):
     assert refused.json()["error"]["code"] == "rate_limited"
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert hint(api=make_api("another-student")).status_code == 200
+
+
+def test_the_rate_limit_counts_each_minute_of_the_clock(aws, settings):
+    settings.AI_HINT_RATE_LIMIT = 1
+    half_past = datetime(2026, 11, 23, 9, 0, 30, tzinfo=UTC)
+    services.rate_check(user_id="u-1", now=half_past)
+    with pytest.raises(TooManyRequests) as refused:
+        services.rate_check(user_id="u-1", now=half_past + timedelta(seconds=20))
+    assert refused.value.retry_after == 10  # the minute ends at 09:01:00
+    services.rate_check(user_id="u-1", now=datetime(2026, 11, 23, 9, 1, 0, tzinfo=UTC))  # a new minute
 
 
 def test_hints_need_a_token(client, aws):

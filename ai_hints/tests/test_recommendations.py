@@ -102,3 +102,26 @@ def test_a_deleted_word_is_not_recommended(words, amy):
     studied(amy, [("1", False), ("2", True)])
     vocabulary.word_delete(word_id="1")
     assert picks(amy, MORNING + timedelta(days=2)) == [("2", "due"), ("4", "new")]
+
+
+def test_due_cards_leave_only_the_rest_of_the_limit_to_new_words(words, amy):
+    studied(amy, [("1", False)])  # Greetings' 2 and 4 are new to her
+    assert picks(amy, MORNING + timedelta(days=2), limit=2) == [("1", "due"), ("2", "new")]
+
+
+def test_new_words_come_from_each_studied_group_in_turn_up_to_the_limit(words, amy):
+    colours = vocabulary.group_create(name="Colours")
+    new = [vocabulary.word_create(japanese=kanji, english=kanji, group_ids=[colours.id]).id for kanji in "赤青黄白"]
+    studied(amy, [("1", True), ("2", True)])  # Greetings leaves 4 new
+    session = lrs.session_start(caller=amy, group_id=colours.id, activity="flashcards", now=MORNING)
+    lrs.review_record(caller=amy, session_id=session.id, word_id=new[0], correct=True, now=MORNING)
+    assert picks(amy, MORNING + timedelta(minutes=5), limit=3) == [("4", "new"), (new[1], "new"), (new[2], "new")]
+
+
+def test_a_group_is_looked_through_past_its_first_hundred_words(aws, amy):
+    group = vocabulary.group_create(name="Many")
+    ids = [vocabulary.word_create(japanese="語", english=f"word {n}", group_ids=[group.id]).id for n in range(101)]
+    session = lrs.session_start(caller=amy, group_id=group.id, activity="flashcards", now=MORNING)
+    for word_id in ids[:100]:
+        lrs.review_record(caller=amy, session_id=session.id, word_id=word_id, correct=True, now=MORNING)
+    assert picks(amy, MORNING + timedelta(minutes=5), limit=1) == [(ids[100], "new")]
