@@ -50,6 +50,28 @@ def test_other_words_come_from_the_offline_dictionary(hint, words):
     assert "It is a noun" in body["ai_hint"]
 
 
+def test_a_dictionary_word_means_its_first_two_senses_two_glosses_each(hint, words):
+    body = hint("見る", "Verbs").json()  # JMdict: 6 senses of 4 or 5 glosses
+    assert body["english"] == "to see, to look; to examine, to look over"
+
+
+def offline_hint(*lessons: str) -> str:
+    """The offline hint for 水 in these lessons, asked about in none of them."""
+    return OfflineBackend().generate(HintRequest("水", "みず", "mizu", "water", "noun", "elsewhere", lessons))
+
+
+def test_an_offline_hint_names_two_lessons_at_most():
+    assert offline_hint("One", "Two", "Three").endswith("It is in the lessons “One” and “Two”.")
+
+
+def test_an_offline_hint_keeps_to_300_characters_in_whole_sentences():
+    base = len(offline_hint(""))
+    at_the_limit = offline_hint("x" * (300 - base))
+    assert len(at_the_limit) == 300 and at_the_limit.endswith("x”.")
+    past_it = offline_hint("x" * (301 - base))
+    assert past_it == "「水」 (みず, mizu) means “water”. It is a noun: の links it to another noun."
+
+
 def test_a_dictionary_word_is_read_as_the_dictionary_reads_it(hint, words):
     body = hint("明日", "Days").json()  # JMdict reads あした where the morphological reading is あす
     assert body["romaji"] == "ashita"
