@@ -72,6 +72,16 @@ def test_an_offline_hint_keeps_to_300_characters_in_whole_sentences():
     assert past_it == "「水」 (みず, mizu) means “water”. It is a noun: の links it to another noun."
 
 
+def test_an_offline_hint_cuts_a_meaning_past_80_characters_at_a_word():
+    def meaning(english: str) -> str:
+        text = OfflineBackend().generate(HintRequest("水", "みず", "mizu", english, None, "elsewhere"))
+        return text.split("means “", 1)[1].split("”", 1)[0]
+
+    eighty = "first meaning, " + "x" * 65
+    assert meaning(eighty) == eighty
+    assert meaning(eighty + "y") == "first meaning…"
+
+
 def test_a_dictionary_word_is_read_as_the_dictionary_reads_it(hint, words):
     body = hint("明日", "Days").json()  # JMdict reads あした where the morphological reading is あす
     assert body["romaji"] == "ashita"
