@@ -21,7 +21,7 @@ GRAMMAR = {
 
 class OfflineBackend(HintBackend):
     name = "offline"
-    model = "templates-v2"
+    model = "templates-v3"  # a new version whenever the sentences change: cached hints are keyed by it
     calls_a_model = False
 
     def generate(self, request: HintRequest) -> str:
@@ -46,7 +46,8 @@ def _lessons(request: HintRequest) -> str | None:
 
 
 def _meaning(english: str) -> str:
-    return english if len(english) <= 80 else english[:80].rsplit(" ", 1)[0].rstrip(",;") + "…"
+    """The meaning, or its words that fit in 80 characters (one ending at the 80th kept)."""
+    return english if len(english) <= 80 else english[:81].rsplit(" ", 1)[0].rstrip(",;") + "…"
 
 
 def _fit(text: str) -> str:

@@ -19,7 +19,7 @@ def test_a_vocabulary_word_is_grounded_in_the_vocabulary(hint, words):
     body = response.json()
     assert set(body) == {"word", "romaji", "english", "ai_hint", "source", "model", "cached"}
     assert (body["word"], body["romaji"], body["english"]) == ("こんにちは", "konnichiwa", "hello")
-    assert (body["source"], body["model"], body["cached"]) == ("offline", "templates-v2", False)
+    assert (body["source"], body["model"], body["cached"]) == ("offline", "templates-v3", False)
     assert body["ai_hint"] == "「こんにちは」 (konnichiwa) means “hello”. It is in the lesson “Greetings”."
 
 
@@ -70,6 +70,9 @@ def test_an_offline_hint_keeps_to_300_characters_in_whole_sentences():
     assert len(at_the_limit) == 300 and at_the_limit.endswith("x”.")
     past_it = offline_hint("x" * (301 - base))
     assert past_it == "「水」 (みず, mizu) means “water”. It is a noun: の links it to another noun."
+    # A name holding a sentence's end: the hint may stop there, its period the 300th character.
+    cut_inside = offline_hint("a" * (301 - base) + ". " + "b" * 10)
+    assert len(cut_inside) == 300 and cut_inside.endswith("“" + "a" * (301 - base) + ".")
 
 
 def test_an_offline_hint_cuts_a_meaning_past_80_characters_at_a_word():
@@ -80,6 +83,9 @@ def test_an_offline_hint_cuts_a_meaning_past_80_characters_at_a_word():
     eighty = "first meaning, " + "x" * 65
     assert meaning(eighty) == eighty
     assert meaning(eighty + "y") == "first meaning…"
+    a_word_ending_at_80 = "a" * 70 + " " + "b" * 9
+    assert meaning(a_word_ending_at_80 + " c") == a_word_ending_at_80 + "…"
+    assert meaning("a" * 70 + " " + "b" * 10 + " c") == "a" * 70 + "…"  # a word ending at the 81st is dropped
 
 
 def test_a_dictionary_word_is_read_as_the_dictionary_reads_it(hint, words):
