@@ -100,8 +100,7 @@ def _form(request, form: ForwardingForm, *, status: int = 200) -> TemplateRespon
 @administrators_only
 @require_POST
 def forwarding_pause(request, rule_id: str):
-    rule = forwarding.forwarding_get(rule_id)
-    forwarding.forwarding_pause(rule_id)
+    rule = forwarding.forwarding_pause(rule_id)
     messages.success(request, f"Paused “{rule.name}”.")
     return HttpResponseRedirect(reverse("admin:xapi_forwarding"))
 
@@ -109,19 +108,18 @@ def forwarding_pause(request, rule_id: str):
 @administrators_only
 @require_POST
 def forwarding_resume(request, rule_id: str):
-    rule = forwarding.forwarding_get(rule_id)
-    forwarding.forwarding_resume(rule_id)
+    rule = forwarding.forwarding_resume(rule_id)
     messages.success(request, f"Resumed “{rule.name}”: it goes on from where it stopped.")
     return HttpResponseRedirect(reverse("admin:xapi_forwarding"))
 
 
 @administrators_only
 def forwarding_delete(request, rule_id: str):
-    rule = forwarding.forwarding_get(rule_id)
     if request.method == "POST":
-        forwarding.forwarding_delete(rule_id)
+        rule = forwarding.forwarding_delete(rule_id)
         messages.success(request, f"Deleted the rule “{rule.name}”; the target keeps what it received.")
         return HttpResponseRedirect(reverse("admin:xapi_forwarding"))
+    rule = forwarding.forwarding_get(rule_id)
     return TemplateResponse(
         request, "admin/xapi/forwarding_delete.html", context(request, title="Delete a forwarding rule", rule=rule)
     )

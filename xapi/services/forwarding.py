@@ -145,26 +145,31 @@ def forwarding_get(rule_id: str) -> ForwardingRule:
     return rule
 
 
-def forwarding_pause(rule_id: str) -> None:
-    _enable(rule_id, enabled=False)
+def forwarding_pause(rule_id: str) -> ForwardingRule:
+    """Stop forwarding; the rule as it was."""
+    return _enable(rule_id, enabled=False)
 
 
-def forwarding_resume(rule_id: str) -> None:
-    """Forward again, at once, from where the rule stopped; its last error is forgotten."""
-    _enable(rule_id, enabled=True)
+def forwarding_resume(rule_id: str) -> ForwardingRule:
+    """Forward again, at once, from where the rule stopped; its last error is forgotten.
+    The rule as it was."""
+    return _enable(rule_id, enabled=True)
 
 
-def _enable(rule_id: str, *, enabled: bool) -> None:
-    forwarding_get(rule_id)
+def _enable(rule_id: str, *, enabled: bool) -> ForwardingRule:
+    rule = forwarding_get(rule_id)
     try:
         retrying(lambda: repo.forwarding_enable(rule_id, enabled=enabled))
     except Conflict:
         raise ForwardingNotFound() from None  # deleted meanwhile
+    return rule
 
 
-def forwarding_delete(rule_id: str) -> None:
-    forwarding_get(rule_id)
+def forwarding_delete(rule_id: str) -> ForwardingRule:
+    """Delete the rule; the rule as it was."""
+    rule = forwarding_get(rule_id)
     retrying(lambda: repo.forwarding_delete(rule_id))
+    return rule
 
 
 def rule_matches(rule: ForwardingRule, statement: dict[str, Any]) -> bool:
