@@ -11,7 +11,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from langportal.errors import InvalidInput, NotFound
+from langportal.errors import InvalidInput
 from xapi.admin.common import administrators_only, context
 from xapi.services import credentials
 from xapi.services.access import SCOPE_DESCRIPTIONS, SCOPES
@@ -78,15 +78,12 @@ def _shown(credential) -> dict:
 @administrators_only
 def credential_revoke(request, key: str):
     """Revoke a credential, once confirmed: the tools using it are refused from then on."""
-    credential = next((found for found in credentials.credentials_list() if found.key == key), None)
-    if credential is None:
-        raise NotFound("No such credential.")
     if request.method == "POST":
-        credentials.credential_revoke(key)
+        credential = credentials.credential_revoke(key)
         messages.success(request, f"Revoked the credential “{credential.name}” ({key}).")
         return HttpResponseRedirect(reverse("admin:xapi_credentials"))
     return TemplateResponse(
         request,
         "admin/xapi/credential_revoke.html",
-        context(request, title="Revoke a credential", credential=credential),
+        context(request, title="Revoke a credential", credential=credentials.credential_get(key)),
     )

@@ -71,14 +71,21 @@ def _stored(credential: Credential) -> None:
             raise
 
 
-def credential_revoke(key: str) -> None:
-    """Refuse the credential from now on; revoking it again keeps when it first was."""
-    credential = repo.credential_get(key)
+def credential_get(key: str) -> Credential:
+    credential = repo.credential_get(key) if key else None
     if credential is None:
         raise NotFound("No such credential.")
+    return credential
+
+
+def credential_revoke(key: str) -> Credential:
+    """Refuse the credential from now on; revoking it again keeps when it first was. The
+    credential as it was."""
+    credential = credential_get(key)
     if credential.revoked is None:
         retrying(lambda: repo.credential_revoke(key, revoked=datetime.now(UTC).isoformat()))
     _checked.pop(key, None)
+    return credential
 
 
 def credentials_list() -> list[Credential]:
